@@ -1,0 +1,51 @@
+#pragma once
+//! \file boundaries.hpp
+//! Group-sequential critical values and crossing probabilities, by recursive
+//! numerical integration of the canonical joint distribution of the look
+//! statistics (Armitage, McPherson and Rowe 1969; Jennison and Turnbull 2000,
+//! ch. 19): Z_k ~ N(drift * sqrt(t_k), 1), cov(Z_j, Z_k) = sqrt(t_j / t_k), t_j <= t_k.
+//! Pure functions of their arguments: no random numbers, no I/O.
+
+#include <span>
+#include <vector>
+
+#include "trialsim/design.hpp"
+
+namespace trialsim {
+
+//! Critical values per look on the z scale, benefit direction positive.
+struct BoundaryPlan {
+  int sides = 2;
+  std::vector<double> information_fractions;
+  std::vector<double> efficacy_z;  //!< reject for benefit when z >= efficacy_z[k] (two-sided: also harm when z <= -efficacy_z[k])
+  std::vector<double> futility_z;  //!< stop for futility when z < futility_z[k]; -infinity where none (always at the last look)
+  std::vector<double> nominal_alpha;   //!< sides-sided nominal p-value threshold of each look
+  std::vector<double> alpha_spent;     //!< cumulative type I error spent by look k (sides-sided), under H0
+};
+
+//! Probabilities of first crossing the upper / lower boundary at each look.
+struct CrossingProbabilities {
+  std::vector<double> upper; //!< P(continue to k, Z_k >= upper[k])
+  std::vector<double> lower; //!< P(continue to k, Z_k <= lower[k])
+};
+
+//! Exit probabilities of the continuation regions lower[k] < Z_k < upper[k]
+//! (use +-infinity for no boundary) when E[Z_k] = drift * sqrt(t_k).
+CrossingProbabilities crossing_probabilities(std::span<const double> information_fractions,
+                                             std::span<const double> upper, std::span<const double> lower,
+                                             double drift);
+
+//! Critical values of the design's boundary family at its planned information
+//! fractions, including the futility boundary (binding or not).
+//! Two-sided designs are symmetric: alpha / 2 in each tail, and the spending
+//! functions are applied to alpha / 2 per tail (as gsDesign and rpact do).
+BoundaryPlan compute_boundaries(const TestPlan& test, std::span<const double> information_fractions);
+
+//! Cumulative alpha spent by time t in [0, 1] for a one-sided level `alpha`.
+double spending_function(Boundary::Spending function, double parameter, double alpha, double t);
+
+//! Standard normal distribution and quantile (double precision).
+double normal_cdf(double z);
+double normal_quantile(double p);
+
+} // namespace trialsim

@@ -1,0 +1,166 @@
+#pragma once
+//! \file design.hpp
+//! The validated, immutable description of one trial design. Built only by
+//! config (load_design); every value here has already been checked, so no
+//! module downstream re-validates user input. Times are in `time_unit`.
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trialsim {
+
+inline constexpr double INFINITE_TIME = std::numeric_limits<double>::infinity();
+inline constexpr int CONTROL = 0;
+inline constexpr int TREATMENT = 1;
+inline constexpr int MAX_LOOKS = 10;
+
+//! A cumulative hazard H0(t) with a closed-form inverse.
+struct BaseHazard {
+  enum class Family { piecewise_exponential, weibull };
+  Family family = Family::piecewise_exponential;
+  std::vector<double> breaks{0.0};  //!< interval starts; breaks[0] == 0, strictly increasing
+  std::vector<double> hazards{0.0}; //!< hazard on each interval; the last one extends forever
+  double weibull_shape = 1.0;       //!< H0(t) = (t / scale)^shape
+  double weibull_scale = 1.0;
+};
+
+//! Time-to-event law of one arm (or of dropout), sampled by inverting its
+//! cumulative hazard with one Exp(1) draw:
+//!   population survival  Sp(t) = c + (1 - c) exp(-H0(t))   (c = cure_fraction)
+//!   arm cumulative hazard H(t)  = sum_j ratio_j * [Hp(min(t, b_{j+1})) - Hp(b_j)],  Hp = -ln Sp
+//! so `relative_to_control` hazard ratios multiply the control arm's population hazard
+//! (proportional hazards hold exactly when there is one ratio).
+struct SurvivalModel {
+  BaseHazard base;
+  double cure_fraction = 0.0;
+  std::vector<double> ratio_breaks{0.0};  //!< starts of the hazard-ratio intervals
+  std::vector<double> hazard_ratios{1.0}; //!< one per interval; the last extends forever
+};
+
+struct Arm {
+  std::string id;
+  std::string label;
+};
+
+struct Stratum {
+  std::string name;
+  double prevalence = 1.0;
+};
+
+struct Allocation {
+  std::array<int, 2> ratio{1, 1}; //!< control : treatment
+  int block_size = 4;             //!< 0 = simple randomisation
+  std::vector<Stratum> strata;    //!< at least one (a single "all" stratum when none given)
+};
+
+//! Arrival rate from `from` until the next period starts (the last extends forever).
+struct RatePeriod {
+  double from = 0.0;
+  double rate = 0.0;
+};
+
+//! A recruiting site group or country, as the user gave it (kept for reports).
+struct Site {
+  std::string name;
+  double from = 0.0;
+  double to = INFINITE_TIME;
+  double rate = 0.0;
+};
+
+struct Enrollment {
+  int sample_size = 0;
+  std::vector<RatePeriod> periods; //!< summed piecewise-constant rate, periods[0].from == 0
+  std::vector<Site> sites;         //!< empty when rates were given directly
+};
+
+//! What makes a look happen, in calendar time of the simulated trial.
+struct Trigger {
+  enum class Kind {
+    events,              //!< `value` analysed events have occurred
+    time,                //!< calendar time `value`
+    enrolled,            //!< `value` patients randomised
+    completed_follow_up, //!< `value` patients have completed the fixed follow-up
+    all_completed,       //!< every patient has completed follow-up (or the trial's data end)
+  };
+  Kind kind = Kind::time;
+  double value = 0.0;
+};
+
+enum class Population {
+  all_randomised,  //!< everyone randomised before the cut-off, censored at it
+  first_completed, //!< only the first n patients (n of a completed_follow_up trigger)
+};
+
+struct Look {
+  std::string name;
+  std::vector<Trigger> triggers; //!< one or more
+  enum class Combine { first, last };
+  Combine combine = Combine::first; //!< with several triggers: whichever comes first / last
+  double lag = 0.0;                 //!< added to the trigger time
+  Population population = Population::all_randomised;
+};
+
+enum class Statistic { logrank, cox_wald, cox_score, cox_lr, milestone };
+enum class Ties { breslow, efron };
+
+struct Boundary {
+  enum class Family { nominal, haybittle_peto, obrien_fleming, pocock, wang_tsiatis, spending };
+  enum class Spending { obrien_fleming, pocock, hsd, power };
+  Family family = Family::obrien_fleming;
+  Spending spending = Spending::obrien_fleming;
+  double parameter = 0.0;           //!< HSD gamma, power rho, or Wang-Tsiatis Delta
+  double interim_z = 3.0;           //!< Haybittle-Peto interim critical value
+  std::vector<double> nominal_alpha; //!< per look, as given (sides-sided p-value thresholds)
+};
+
+struct Futility {
+  enum class Scale { none, z, hazard_ratio };
+  Scale scale = Scale::none;
+  std::vector<double> values; //!< one per interim look (looks - 1)
+  bool binding = false;
+};
+
+struct TestPlan {
+  Statistic statistic = Statistic::logrank;
+  Ties ties = Ties::efron;
+  int sides = 2;
+  double alpha = 0.05; //!< overall, of the `sides`-sided test
+  Boundary boundary;
+  //! Planned information fraction per look (last == 1); given, or derived from the triggers.
+  std::vector<double> information_fractions;
+  Futility futility;
+  bool stratified = false;              //!< stratified log-rank / Cox by allocation strata
+  double milestone = INFINITE_TIME;     //!< landmark of the milestone statistic
+};
+
+struct Simulation {
+  std::int64_t replicates = 10000;
+  std::uint64_t seed = 1;
+};
+
+struct Design {
+  std::string name;
+  std::string time_unit = "day";
+  std::optional<std::string> start_date; //!< ISO yyyy-mm-dd, for showing dates
+  std::array<Arm, 2> arms;
+  Allocation allocation;
+  Enrollment enrollment;
+  std::optional<double> fixed_follow_up; //!< absent: followed until the cut-off
+  //! survival[stratum][arm]; one row per allocation stratum.
+  std::vector<std::array<SurvivalModel, 2>> survival;
+  //! Dropout (censoring) law per arm; absent = no loss to follow-up.
+  std::array<std::optional<SurvivalModel>, 2> dropout;
+  std::array<double, 2> crossover{0.0, 0.0}; //!< P(receive the other arm), from control / treatment
+  double exclusion = 0.0;                    //!< P(randomised but not analysed)
+  bool as_treated = false;                   //!< analyse by arm received instead of assigned
+  std::vector<Look> looks;
+  TestPlan test;
+  Simulation simulation;
+  std::string resolved_yaml; //!< the whole design, every default filled in
+};
+
+} // namespace trialsim

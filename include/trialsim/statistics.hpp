@@ -1,0 +1,87 @@
+#pragma once
+//! \file statistics.hpp
+//! Two-arm survival statistics computed from one event table: log-rank
+//! (hypergeometric variance, exact for ties), unadjusted Cox model (Breslow or
+//! Efron ties, Newton-Raphson with step halving), and the Kaplan-Meier milestone
+//! difference with Greenwood variance. Sign convention throughout: z > 0 means
+//! the treatment arm (arm 1) does better, i.e. HR < 1.
+//! Nothing here allocates once the workspace vectors have reached their capacity.
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "trialsim/design.hpp"
+
+namespace trialsim {
+
+//! One analysed patient as a look sees them.
+struct Observation {
+  double time = 0.0;          //!< from entry to event or censoring
+  std::uint8_t arm = 0;       //!< 0 control, 1 treatment (as analysed)
+  std::uint8_t event = 0;     //!< 1 event, 0 censored
+  std::uint16_t stratum = 0;
+};
+
+//! Risk-set counts at one distinct event time (rows exist only where events > 0).
+struct EventRow {
+  double time = 0.0;
+  std::int32_t at_risk[2] = {0, 0}; //!< per arm, just before `time` (censored at `time` included)
+  std::int32_t events[2] = {0, 0};  //!< per arm, at `time`
+};
+
+//! Distinct event times of one stratum, ascending.
+struct EventTable {
+  std::vector<EventRow> rows;
+  std::int32_t patients[2] = {0, 0}; //!< analysed per arm
+  std::int32_t events[2] = {0, 0};   //!< total events per arm
+};
+
+//! Reusable scratch for build_event_tables (one per thread).
+struct StatisticsWorkspace {
+  std::vector<Observation> sorted;
+  std::vector<EventTable> tables; //!< one per stratum
+};
+
+//! Sorts the observations by time and fills one EventTable per stratum
+//! (`strata` tables; a single table when strata == 1). Returns the tables.
+std::span<const EventTable> build_event_tables(std::span<const Observation> observations, int strata,
+                                               StatisticsWorkspace& workspace);
+
+struct LogrankResult {
+  double observed_minus_expected = 0.0; //!< O - E in the treatment arm
+  double variance = 0.0;                //!< hypergeometric
+  double z = 0.0;                       //!< -(O - E) / sqrt(V); 0 when V == 0
+};
+
+//! Log-rank (Mantel-Haenszel) test; with several tables, the stratified test (sums over strata).
+LogrankResult logrank(std::span<const EventTable> tables);
+
+struct CoxResult {
+  double log_hr = 0.0;       //!< beta; +-infinity when one arm has no events
+  double se = 0.0;           //!< 1 / sqrt(information at beta); infinity when beta is infinite
+  double z_wald = 0.0;       //!< -beta / se; 0 when the MLE does not exist
+  double z_score = 0.0;      //!< -U(0) / sqrt(I(0)); 0 when I(0) == 0
+  double z_lr = 0.0;         //!< signed root of the likelihood ratio statistic, sign of -beta
+  double log_likelihood = 0.0; //!< at beta
+  int iterations = 0;
+  bool converged = false;
+};
+
+//! Unadjusted Cox proportional hazards fit with one binary covariate (treatment),
+//! stratified (separate baseline hazards) when given several tables.
+CoxResult cox_fit(std::span<const EventTable> tables, Ties ties);
+
+struct MilestoneResult {
+  double event_probability[2] = {0.0, 0.0}; //!< 1 - KM survival at the landmark, per arm
+  double variance[2] = {0.0, 0.0};          //!< Greenwood variance of the KM estimate
+  double difference = 0.0;                  //!< control minus treatment event probability
+  double se = 0.0;
+  double z = 0.0;                           //!< difference / se; 0 when se == 0
+};
+
+//! Kaplan-Meier event probabilities at `landmark` per arm and their difference.
+//! The milestone comparison is unstratified: pass the table of all analysed patients.
+MilestoneResult milestone(const EventTable& table, double landmark);
+
+} // namespace trialsim
