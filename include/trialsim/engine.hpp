@@ -1,0 +1,45 @@
+#pragma once
+//! \file engine.hpp
+//! Runs many replicates of one design in parallel (oneTBB) and folds them, in
+//! replicate order, into Results. Replicates are simulated in fixed-size blocks:
+//! each block is computed in parallel into a buffer indexed by replicate, then
+//! folded and handed to the sink serially, so the results and everything the
+//! sink sees are bit-identical for any number of threads.
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <stdexcept>
+
+#include "trialsim/boundaries.hpp"
+#include "trialsim/design.hpp"
+#include "trialsim/results.hpp"
+#include "trialsim/trial.hpp"
+
+namespace trialsim {
+
+struct RunOptions {
+  int threads = 0;                  //!< 0: all hardware threads
+  std::int64_t first_replicate = 0; //!< run replicates [first, first + count)
+  std::int64_t count = -1;          //!< -1: the design's replicates
+  std::uint64_t scenario = 0;
+  std::int64_t block_size = 8192;
+  //! Called serially, in replicate order, with each block of outcomes.
+  std::function<void(std::int64_t first_replicate, std::span<const TrialOutcome>)> on_block;
+  //! Called after each block with (replicates done, total).
+  std::function<void(std::int64_t, std::int64_t)> on_progress;
+  //! Polled between blocks; returning true stops the run (InterruptedError).
+  std::function<bool()> should_stop;
+};
+
+class InterruptedError : public std::runtime_error {
+public:
+  InterruptedError() : std::runtime_error("interrupted") {}
+};
+
+//! The per-look boundaries of a design at its planned information fractions.
+BoundaryPlan plan_boundaries(const Design& design);
+
+Results run_simulation(const Design& design, const BoundaryPlan& plan, const RunOptions& options);
+
+} // namespace trialsim

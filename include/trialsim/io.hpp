@@ -1,0 +1,59 @@
+#pragma once
+//! \file io.hpp
+//! The results file (HDF5; layout in README "Output file"). The HDF5 C API
+//! lives only behind this header. Files are written under a temporary name and
+//! renamed into place by commit(), so an interrupted or failed run never leaves
+//! a file that looks complete.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "trialsim/boundaries.hpp"
+#include "trialsim/design.hpp"
+#include "trialsim/results.hpp"
+#include "trialsim/trial.hpp"
+
+namespace trialsim {
+
+inline constexpr const char* FILETYPE = "trialsim results";
+inline constexpr int FORMAT_VERSION = 1;
+
+//! Streams per-replicate records into /replicates and, on commit, writes
+//! /summary, /patients and the root attributes, then renames the file into place.
+class ResultsFileWriter {
+public:
+  //! Creates `<path>.partial-<pid>` next to `path`; InputError when the folder is not writable.
+  ResultsFileWriter(const std::string& path, const Design& design, std::int64_t replicates);
+  ~ResultsFileWriter(); //!< removes the temporary file unless committed
+  ResultsFileWriter(const ResultsFileWriter&) = delete;
+  ResultsFileWriter& operator=(const ResultsFileWriter&) = delete;
+
+  //! Writes outcomes of replicates [first, first + outcomes.size()) (relative to this file).
+  void append(std::int64_t first, std::span<const TrialOutcome> outcomes);
+  void write_patients(std::span<const PatientRecords> trials);
+  //! Writes the summary and attributes, closes and renames into place.
+  void commit(const Results& results, double seconds, int threads);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+//! What `show` needs from a results file.
+struct StoredResults {
+  std::string config_yaml;
+  std::string trialsim_version;
+  std::string created_utc;
+  Results results;
+};
+
+//! Reads a results file; InputError for missing, foreign, truncated or malformed files.
+StoredResults read_results(const std::string& path);
+
+//! Reads /replicates back into outcomes (all of them; for tests and merging).
+std::vector<TrialOutcome> read_replicates(const std::string& path, int looks);
+
+} // namespace trialsim

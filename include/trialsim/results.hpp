@@ -1,0 +1,111 @@
+#pragma once
+//! \file results.hpp
+//! Operating characteristics of a design, folded from trial outcomes one at a
+//! time so that no run needs every replicate in memory. The accumulator is fed
+//! in replicate order, so its results do not depend on how the replicates were
+//! computed (threads, shards).
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "trialsim/boundaries.hpp"
+#include "trialsim/design.hpp"
+#include "trialsim/trial.hpp"
+
+namespace trialsim {
+
+inline constexpr std::array<double, 5> QUANTILE_LEVELS{0.05, 0.25, 0.50, 0.75, 0.95};
+
+//! Mean, SD and quantiles of one quantity over the replicates where it exists.
+struct Distribution {
+  std::int64_t count = 0;
+  double mean = 0.0;
+  double sd = 0.0;
+  std::array<double, QUANTILE_LEVELS.size()> quantiles{}; //!< at QUANTILE_LEVELS
+};
+
+struct LookSummary {
+  std::string name;
+  double information_fraction = 0.0;
+  double boundary_z = 0.0;    //!< efficacy critical value
+  double nominal_alpha = 0.0; //!< sides-sided nominal p-value threshold
+  double futility_z = 0.0;    //!< -infinity when none
+  double performed_probability = 0.0; //!< P(the trial reaches this look)
+  double reject_probability = 0.0;    //!< P(stop here for efficacy)
+  double reject_se = 0.0;
+  double harm_probability = 0.0;      //!< P(stop here for harm), two-sided designs
+  double harm_se = 0.0;
+  double futility_probability = 0.0;  //!< P(stop here for futility)
+  double futility_se = 0.0;
+  double stop_probability = 0.0;      //!< P(the trial ends here, for any reason)
+  double stop_se = 0.0;
+  double trigger_missed_probability = 0.0; //!< P(the trigger never fired | performed)
+  //! Over the replicates that performed the look:
+  Distribution events, events_control, events_treatment, enrolled, time, hr;
+  double mean_z = 0.0;
+};
+
+struct Results {
+  std::int64_t replicates = 0;
+  std::uint64_t seed = 0;
+  double power = 0.0;      //!< P(efficacy at some look), the benefit direction
+  double power_se = 0.0;
+  double reject_probability = 0.0; //!< P(efficacy or harm at some look)
+  double reject_se = 0.0;
+  Distribution events_at_stop, enrolled_at_stop, time_at_stop;
+  std::vector<LookSummary> looks;
+};
+
+//! Quantiles of a positive quantity to a relative accuracy of 1e-4 in bounded
+//! memory (logarithmic buckets, as in DDSketch); zero and infinity counted apart.
+class QuantileSketch {
+public:
+  void add(double x);
+  double quantile(double level) const;
+  std::int64_t count() const { return count_; }
+
+private:
+  std::map<std::int64_t, std::int64_t> buckets_;
+  std::int64_t zeros_ = 0;
+  std::int64_t infinities_ = 0;
+  std::int64_t count_ = 0;
+};
+
+//! Running mean / SD (Welford) plus a sketch for the quantiles.
+class DistributionAccumulator {
+public:
+  void add(double x);
+  Distribution summary() const;
+
+private:
+  QuantileSketch sketch_;
+  std::int64_t finite_count_ = 0;
+  double mean_ = 0.0;
+  double sum_squares_ = 0.0;
+};
+
+class ResultsAccumulator {
+public:
+  ResultsAccumulator(const Design& design, const BoundaryPlan& plan);
+  void add(const TrialOutcome& outcome);
+  Results results() const;
+
+private:
+  struct LookCounts {
+    std::int64_t performed = 0, efficacy = 0, harm = 0, futility = 0, stopped = 0, missed = 0;
+    double z_sum = 0.0;
+    DistributionAccumulator events, events_control, events_treatment, enrolled, time, hr;
+  };
+  const Design& design_;
+  BoundaryPlan plan_;
+  std::int64_t replicates_ = 0;
+  std::int64_t efficacy_ = 0;
+  std::int64_t harm_ = 0;
+  std::vector<LookCounts> looks_;
+  DistributionAccumulator events_at_stop_, enrolled_at_stop_, time_at_stop_;
+};
+
+} // namespace trialsim

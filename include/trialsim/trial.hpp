@@ -1,0 +1,110 @@
+#pragma once
+//! \file trial.hpp
+//! One simulated trial: enrolment, randomisation, event and dropout times, the
+//! calendar time of each look, the data cut at each look, the look statistics
+//! and the group-sequential decision. It knows nothing of threads, files or YAML:
+//! it is given a replicate index and a per-thread workspace, and returns a small
+//! record. After the workspace has grown once, simulating a trial allocates nothing.
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "trialsim/boundaries.hpp"
+#include "trialsim/design.hpp"
+#include "trialsim/model.hpp"
+#include "trialsim/random.hpp"
+#include "trialsim/statistics.hpp"
+
+namespace trialsim {
+
+//! What happened at one look of one trial. Codes of `decision`:
+enum Decision : std::int8_t {
+  NOT_PERFORMED = -1, //!< the trial had stopped at an earlier look
+  CONTINUE = 0,       //!< no boundary crossed at an interim look
+  EFFICACY = 1,       //!< efficacy boundary crossed in the direction of benefit (HR < 1)
+  HARM = 2,           //!< two-sided designs: boundary crossed in the direction of harm
+  FUTILITY = 3,       //!< futility boundary crossed (interim looks)
+  NO_REJECTION = 4,   //!< last look, no boundary crossed
+};
+
+struct LookOutcome {
+  double time = 0.0;              //!< calendar time of the data cut
+  double z = 0.0;                 //!< the design's test statistic (z > 0 favours treatment)
+  double hr = 0.0;                //!< Cox estimate of the hazard ratio, treatment vs control
+  std::int32_t enrolled = 0;      //!< randomised by the cut (in the look's population)
+  std::int32_t events[2] = {0, 0}; //!< analysed events per arm
+  std::int8_t decision = NOT_PERFORMED;
+  bool trigger_reached = true;    //!< false: the trigger never fired; the look used all data
+};
+
+struct TrialOutcome {
+  std::array<LookOutcome, MAX_LOOKS> looks;
+  std::int8_t stop_look = 0; //!< index of the look at which the trial ended
+};
+
+//! Patient-level data of one trial, as each look analysed it (for --keep-patients).
+struct PatientRecords {
+  std::vector<double> entry;
+  std::vector<std::uint8_t> arm;      //!< as assigned
+  std::vector<std::uint8_t> received; //!< arm whose hazard the patient followed
+  std::vector<std::uint16_t> stratum;
+  std::vector<std::uint8_t> analysed;
+  //! [look][patient]: follow-up time and status at the look's cut (time NaN when not in that look's data)
+  std::vector<std::vector<double>> time;
+  std::vector<std::vector<std::uint8_t>> status;
+};
+
+//! Scratch space of one thread: sized by the first trial, then reused.
+struct TrialWorkspace {
+  std::vector<double> entry;
+  std::vector<std::uint16_t> stratum;
+  std::vector<std::uint8_t> assigned;
+  std::vector<std::uint8_t> received;
+  std::vector<std::uint8_t> analysed;
+  std::vector<double> follow_up; //!< min(event, dropout, fixed follow-up) from entry
+  std::vector<std::uint8_t> status; //!< 1 when follow_up ends in an event
+  std::vector<double> event_calendar; //!< calendar times of analysed events, for event triggers
+  std::vector<Observation> observations;
+  StatisticsWorkspace statistics;
+  Allocator allocator;
+  RandomStream arrival_stream, stratum_stream, allocation_stream, crossover_stream, exclusion_stream,
+      event_stream, dropout_stream;
+};
+
+//! The design prepared for simulation: distributions built, boundaries computed.
+class TrialSimulator {
+public:
+  TrialSimulator(const Design& design, const BoundaryPlan& plan, std::uint64_t scenario = 0);
+
+  TrialWorkspace make_workspace() const;
+  //! Simulates replicate `replicate`; a pure function of (seed, scenario, replicate).
+  void simulate(std::uint64_t replicate, TrialWorkspace& workspace, TrialOutcome& outcome) const;
+  //! Simulates replicate `replicate` again and returns its patients as each look saw them.
+  PatientRecords patients(std::uint64_t replicate) const;
+
+  int looks() const { return static_cast<int>(design_.looks.size()); }
+
+private:
+  void generate_patients(std::uint64_t replicate, TrialWorkspace& w) const;
+  double look_time(int look, double previous, const TrialWorkspace& w, bool& reached) const;
+  double trigger_time(const Trigger& trigger, const TrialWorkspace& w) const;
+  //! Number of patients that look `look` can analyse (first n, or everyone).
+  int population_size(int look) const;
+  void cut(int look, double time, TrialWorkspace& w, LookOutcome& outcome) const;
+  void analyse(int look, TrialWorkspace& w, LookOutcome& outcome) const;
+  std::int8_t decide(int look, const LookOutcome& outcome) const;
+
+  const Design& design_;
+  BoundaryPlan plan_;
+  std::uint64_t scenario_;
+  std::vector<std::array<SurvivalDistribution, 2>> survival_; // [stratum][arm]
+  std::array<SurvivalDistribution, 2> dropout_;
+  std::array<bool, 2> has_dropout_{false, false};
+  ArrivalProcess arrivals_;
+  Allocator allocator_;
+  double data_end_bound_ = INFINITE_TIME;
+};
+
+} // namespace trialsim
