@@ -24,8 +24,9 @@ struct RunOptions {
   std::int64_t count = -1;          //!< -1: the design's replicates
   std::uint64_t scenario = 0;
   std::int64_t block_size = 8192;
-  //! Called serially, in replicate order, with each block of outcomes.
-  std::function<void(std::int64_t first_replicate, std::span<const TrialOutcome>)> on_block;
+  //! Called serially, in replicate order, with each block of outcomes; `offset`
+  //! counts from the run's first replicate.
+  std::function<void(std::int64_t offset, std::span<const TrialOutcome>)> on_block;
   //! Called after each block with (replicates done, total).
   std::function<void(std::int64_t, std::int64_t)> on_progress;
   //! Polled between blocks; returning true stops the run (InterruptedError).

@@ -27,6 +27,7 @@ enum class StreamId : std::uint64_t {
 
 class RandomStream {
 public:
+  RandomStream() = default;
   RandomStream(std::uint64_t seed, std::uint64_t scenario, StreamId id) {
     key_ = {{seed, scenario * 256u + static_cast<std::uint64_t>(id)}};
   }
@@ -58,7 +59,7 @@ private:
   }
 
   Engine engine_;
-  Engine::key_type key_;
+  Engine::key_type key_{{0, 0}};
   Engine::ctr_type counter_{{0, 0, 0, 0}};
   Engine::ctr_type block_{{0, 0, 0, 0}};
   int next_word_ = WORDS;

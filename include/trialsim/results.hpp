@@ -77,11 +77,14 @@ private:
 //! Running mean / SD (Welford) plus a sketch for the quantiles.
 class DistributionAccumulator {
 public:
+  //! `integer`: the quantity is a count, so quantiles are rounded to integers.
+  explicit DistributionAccumulator(bool integer = false) : integer_(integer) {}
   void add(double x);
   Distribution summary() const;
 
 private:
   QuantileSketch sketch_;
+  bool integer_ = false;
   std::int64_t finite_count_ = 0;
   double mean_ = 0.0;
   double sum_squares_ = 0.0;
@@ -97,7 +100,7 @@ private:
   struct LookCounts {
     std::int64_t performed = 0, efficacy = 0, harm = 0, futility = 0, stopped = 0, missed = 0;
     double z_sum = 0.0;
-    DistributionAccumulator events, events_control, events_treatment, enrolled, time, hr;
+    DistributionAccumulator events{true}, events_control{true}, events_treatment{true}, enrolled{true}, time, hr;
   };
   const Design& design_;
   BoundaryPlan plan_;
@@ -105,7 +108,7 @@ private:
   std::int64_t efficacy_ = 0;
   std::int64_t harm_ = 0;
   std::vector<LookCounts> looks_;
-  DistributionAccumulator events_at_stop_, enrolled_at_stop_, time_at_stop_;
+  DistributionAccumulator events_at_stop_{true}, enrolled_at_stop_{true}, time_at_stop_;
 };
 
 } // namespace trialsim

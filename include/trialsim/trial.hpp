@@ -88,12 +88,13 @@ public:
 
 private:
   void generate_patients(std::uint64_t replicate, TrialWorkspace& w) const;
-  double look_time(int look, double previous, const TrialWorkspace& w, bool& reached) const;
-  double trigger_time(const Trigger& trigger, const TrialWorkspace& w) const;
+  double look_time(int look, double previous, TrialWorkspace& w, bool& reached) const;
+  double trigger_time(const Trigger& trigger, TrialWorkspace& w) const;
+  double data_end(const TrialWorkspace& w) const;
   //! Number of patients that look `look` can analyse (first n, or everyone).
   int population_size(int look) const;
   void cut(int look, double time, TrialWorkspace& w, LookOutcome& outcome) const;
-  void analyse(int look, TrialWorkspace& w, LookOutcome& outcome) const;
+  void analyse(TrialWorkspace& w, LookOutcome& outcome) const;
   std::int8_t decide(int look, const LookOutcome& outcome) const;
 
   const Design& design_;
@@ -104,7 +105,7 @@ private:
   std::array<bool, 2> has_dropout_{false, false};
   ArrivalProcess arrivals_;
   Allocator allocator_;
-  double data_end_bound_ = INFINITE_TIME;
+  int table_strata_ = 1; // strata of the event tables: allocation strata when stratified
 };
 
 } // namespace trialsim

@@ -1,0 +1,25 @@
+#pragma once
+//! \file report.hpp
+//! Plain-text tables for the terminal. Reads a Design, a BoundaryPlan and
+//! Results; computes nothing of its own.
+
+#include <ostream>
+#include <string>
+
+#include "trialsim/boundaries.hpp"
+#include "trialsim/design.hpp"
+#include "trialsim/results.hpp"
+
+namespace trialsim {
+
+//! The operating characteristics of a design: power, per-look probabilities,
+//! events, enrolment and calendar time (as dates too when the design has a start date).
+void print_results(std::ostream& out, const Design& design, const Results& results);
+
+//! The per-look critical values and nominal alphas of the design's boundary.
+void print_boundaries(std::ostream& out, const Design& design, const BoundaryPlan& plan);
+
+//! `time` (in the design's time unit, from the start) as an ISO date, or "" without a start date.
+std::string calendar_date(const Design& design, double time);
+
+} // namespace trialsim

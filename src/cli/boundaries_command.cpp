@@ -1,0 +1,48 @@
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "design_arguments.hpp"
+#include "trialsim/engine.hpp"
+#include "trialsim/report.hpp"
+
+namespace trialsim::cli {
+
+namespace {
+
+// The O'Brien-Fleming boundary comes in two forms that protocols confuse: the
+// classical (Wang-Tsiatis) one and the Lan-DeMets spending approximation. Show
+// the other one next to the design's, so the difference in nominal alpha is visible.
+void print_obrien_fleming_counterpart(std::ostream& out, Design design) {
+  Boundary& boundary = design.test.boundary;
+  const bool classical = boundary.family == Boundary::Family::obrien_fleming;
+  const bool spending = boundary.family == Boundary::Family::spending &&
+                        boundary.spending == Boundary::Spending::obrien_fleming;
+  if (!classical && !spending) return;
+  if (classical) {
+    boundary.family = Boundary::Family::spending;
+    boundary.spending = Boundary::Spending::obrien_fleming;
+  } else {
+    boundary.family = Boundary::Family::obrien_fleming;
+  }
+  out << "\nFor comparison:\n";
+  print_boundaries(out, design, plan_boundaries(design));
+}
+
+} // namespace
+
+void add_boundaries_command(CLI::App& app, Action& action) {
+  auto* command = app.add_subcommand("boundaries", "Print the critical values and nominal alpha of each look");
+  auto arguments = std::make_shared<DesignArguments>();
+  arguments->add_to(*command);
+  command->callback([&action, arguments] {
+    action = [arguments] {
+      const Design design = arguments->load();
+      print_boundaries(std::cout, design, plan_boundaries(design));
+      print_obrien_fleming_counterpart(std::cout, design);
+      return 0;
+    };
+  });
+}
+
+} // namespace trialsim::cli

@@ -1,0 +1,51 @@
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+
+#include "trialsim/engine.hpp"
+
+namespace trialsim {
+
+BoundaryPlan plan_boundaries(const Design& design) {
+  return compute_boundaries(design.test, design.test.information_fractions);
+}
+
+Results run_simulation(const Design& design, const BoundaryPlan& plan, const RunOptions& options) {
+  std::optional<tbb::global_control> thread_limit;
+  if (options.threads > 0) {
+    thread_limit.emplace(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(options.threads));
+  }
+  const std::int64_t total = options.count >= 0 ? options.count : design.simulation.replicates;
+  const TrialSimulator simulator(design, plan, options.scenario);
+  tbb::enumerable_thread_specific<TrialWorkspace> workspaces([&] { return simulator.make_workspace(); });
+  ResultsAccumulator accumulator(design, plan);
+  std::vector<TrialOutcome> block(static_cast<std::size_t>(std::min(options.block_size, std::max<std::int64_t>(total, 1))));
+
+  for (std::int64_t done = 0; done < total;) {
+    const std::int64_t size = std::min<std::int64_t>(static_cast<std::int64_t>(block.size()), total - done);
+    const std::int64_t first = options.first_replicate + done;
+    // Each replicate writes only its own slot, and its numbers depend only on its
+    // index, so the block's contents do not depend on how TBB splits it.
+    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, size, 64), [&](const tbb::blocked_range<std::int64_t>& range) {
+      TrialWorkspace& workspace = workspaces.local();
+      for (std::int64_t i = range.begin(); i < range.end(); ++i) {
+        simulator.simulate(static_cast<std::uint64_t>(first + i), workspace, block[static_cast<std::size_t>(i)]);
+      }
+    });
+    const std::span<const TrialOutcome> outcomes(block.data(), static_cast<std::size_t>(size));
+    for (const TrialOutcome& outcome : outcomes) accumulator.add(outcome);
+    if (options.on_block) options.on_block(done, outcomes);
+    done += size;
+    if (options.on_progress) options.on_progress(done, total);
+    if (done < total && options.should_stop && options.should_stop()) throw InterruptedError();
+  }
+  return accumulator.results();
+}
+
+} // namespace trialsim

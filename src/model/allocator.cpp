@@ -1,0 +1,46 @@
+#include "trialsim/model.hpp"
+
+namespace trialsim {
+
+Allocator::Allocator(const Allocation& allocation)
+    : block_size_(allocation.block_size),
+      block_controls_(allocation.block_size * allocation.ratio[CONTROL] /
+                      (allocation.ratio[CONTROL] + allocation.ratio[TREATMENT])),
+      treatment_probability_(static_cast<double>(allocation.ratio[TREATMENT]) /
+                             (allocation.ratio[CONTROL] + allocation.ratio[TREATMENT])) {
+  double cumulative = 0.0;
+  for (const Stratum& stratum : allocation.strata) {
+    cumulative += stratum.prevalence;
+    cumulative_prevalence_.push_back(cumulative);
+  }
+  if (cumulative_prevalence_.empty()) cumulative_prevalence_.push_back(1.0);
+  cumulative_prevalence_.back() = 1.0; // guard against rounding in the sum
+  blocks_.resize(cumulative_prevalence_.size());
+}
+
+void Allocator::reset() {
+  for (Block& block : blocks_) block = Block{};
+}
+
+int Allocator::draw_stratum(RandomStream& strata) const {
+  if (cumulative_prevalence_.size() == 1) return 0;
+  const double u = strata.uniform();
+  int s = 0;
+  while (cumulative_prevalence_[s] < u) ++s;
+  return s;
+}
+
+int Allocator::draw_arm(int stratum, RandomStream& allocation) {
+  const double u = allocation.uniform();
+  if (block_size_ == 0) return u < treatment_probability_ ? TREATMENT : CONTROL;
+  // Permuted block: drawing without replacement from the block's remaining
+  // slots is the same as a uniformly random permutation of the block.
+  Block& block = blocks_[stratum];
+  if (block.total_left == 0) block = Block{block_controls_, block_size_};
+  const bool control = u * block.total_left < block.control_left;
+  --block.total_left;
+  if (control) --block.control_left;
+  return control ? CONTROL : TREATMENT;
+}
+
+} // namespace trialsim

@@ -1,0 +1,51 @@
+#include <cassert>
+
+#include "trialsim/model.hpp"
+
+namespace trialsim {
+
+ArrivalProcess::ArrivalProcess(const std::vector<RatePeriod>& periods) {
+  from_.reserve(periods.size());
+  rate_.reserve(periods.size());
+  cumulative_at_from_.reserve(periods.size());
+  double cumulative = 0.0;
+  for (std::size_t k = 0; k < periods.size(); ++k) {
+    if (k > 0) cumulative += periods[k - 1].rate * (periods[k].from - periods[k - 1].from);
+    from_.push_back(periods[k].from);
+    rate_.push_back(periods[k].rate);
+    cumulative_at_from_.push_back(cumulative);
+  }
+}
+
+double ArrivalProcess::cumulative_rate(double t) const {
+  if (t <= 0.0) return 0.0;
+  std::size_t k = 0;
+  while (k + 1 < from_.size() && from_[k + 1] <= t) ++k;
+  return cumulative_at_from_[k] + rate_[k] * (t - from_[k]);
+}
+
+double ArrivalProcess::time_of_cumulative(double g) const {
+  // The last period whose cumulative start is <= g and that recruits; periods with
+  // rate 0 add nothing to Lambda, so arrivals skip over them.
+  std::size_t k = 0;
+  while (k + 1 < from_.size() && cumulative_at_from_[k + 1] <= g) ++k;
+  while (rate_[k] <= 0.0 && k + 1 < from_.size()) ++k;
+  assert(rate_[k] > 0.0);
+  return from_[k] + (g - cumulative_at_from_[k]) / rate_[k];
+}
+
+void ArrivalProcess::sample(RandomStream& arrivals, std::vector<double>& entry) const {
+  // Gaps of a unit-rate Poisson process mapped through Lambda^-1 (time change).
+  // Arrivals are ascending, so the period index only moves forward.
+  double g = 0.0;
+  std::size_t k = 0;
+  const std::size_t last = from_.size() - 1;
+  for (double& t : entry) {
+    g += arrivals.exponential();
+    while (k < last && cumulative_at_from_[k + 1] <= g) ++k;
+    while (rate_[k] <= 0.0 && k < last) ++k;
+    t = from_[k] + (g - cumulative_at_from_[k]) / rate_[k];
+  }
+}
+
+} // namespace trialsim

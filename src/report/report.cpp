@@ -1,0 +1,167 @@
+#include <chrono>
+#include <cmath>
+
+#include "text_table.hpp"
+#include "trialsim/report.hpp"
+
+namespace trialsim {
+
+namespace {
+
+const char* statistic_name(Statistic statistic) {
+  switch (statistic) {
+  case Statistic::logrank: return "log-rank";
+  case Statistic::cox_wald: return "Cox Wald";
+  case Statistic::cox_score: return "Cox score";
+  case Statistic::cox_lr: return "Cox likelihood ratio";
+  case Statistic::milestone: return "milestone (KM difference)";
+  }
+  return "";
+}
+
+const char* spending_name(Boundary::Spending function) {
+  switch (function) {
+  case Boundary::Spending::obrien_fleming: return "O'Brien-Fleming type";
+  case Boundary::Spending::pocock: return "Pocock type";
+  case Boundary::Spending::hsd: return "Hwang-Shih-DeCani";
+  case Boundary::Spending::power: return "power family";
+  }
+  return "";
+}
+
+std::string boundary_name(const Boundary& boundary) {
+  switch (boundary.family) {
+  case Boundary::Family::nominal: return "nominal alphas as given";
+  case Boundary::Family::haybittle_peto: return format("Haybittle-Peto (interim z %.3g)", boundary.interim_z);
+  case Boundary::Family::obrien_fleming: return "classical O'Brien-Fleming";
+  case Boundary::Family::pocock: return "classical Pocock";
+  case Boundary::Family::wang_tsiatis: return format("Wang-Tsiatis (Delta %.3g)", boundary.parameter);
+  case Boundary::Family::spending: {
+    std::string name = std::string("Lan-DeMets spending, ") + spending_name(boundary.spending);
+    if (boundary.spending == Boundary::Spending::hsd || boundary.spending == Boundary::Spending::power) {
+      name += format(" (%g)", boundary.parameter);
+    }
+    return name;
+  }
+  }
+  return "";
+}
+
+std::string with_se(double p, double se) { return format("%.4f (%.4f)", p, se); }
+
+std::string number(double x, const char* pattern) {
+  if (std::isnan(x)) return "-";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  return format(pattern, x);
+}
+
+// "mean (5%, 50%, 95%)" with the given number pattern.
+std::string spread(const Distribution& d, const char* pattern) {
+  if (d.count == 0) return "-";
+  return number(d.mean, pattern) + " (" + number(d.quantiles[0], pattern) + ", " + number(d.quantiles[2], pattern) +
+         ", " + number(d.quantiles[4], pattern) + ")";
+}
+
+void print_header(std::ostream& out, const Design& design) {
+  const TestPlan& test = design.test;
+  out << design.name << '\n';
+  out << format("  %s-sided alpha %g, %s, %s; %d look%s\n", test.sides == 2 ? "two" : "one", test.alpha,
+                statistic_name(test.statistic), boundary_name(test.boundary).c_str(),
+                static_cast<int>(design.looks.size()), design.looks.size() == 1 ? "" : "s");
+}
+
+void print_decision_table(std::ostream& out, const Design& design, const Results& results) {
+  const bool two_sided = design.test.sides == 2;
+  const bool futility = design.test.futility.scale != Futility::Scale::none;
+  std::vector<std::string> header{"look", "info", "z bound", "nominal alpha", "P(reject)"};
+  if (two_sided) header.push_back("P(harm)");
+  if (futility) header.push_back("P(futility)");
+  header.insert(header.end(), {"P(stop)", "P(reached)"});
+  TextTable table(header);
+  for (const LookSummary& look : results.looks) {
+    std::vector<std::string> row{look.name, format("%.3f", look.information_fraction), number(look.boundary_z, "%.4f"),
+                                 number(look.nominal_alpha, "%.5f"), with_se(look.reject_probability, look.reject_se)};
+    if (two_sided) row.push_back(with_se(look.harm_probability, look.harm_se));
+    if (futility) row.push_back(with_se(look.futility_probability, look.futility_se));
+    row.push_back(with_se(look.stop_probability, look.stop_se));
+    row.push_back(format("%.4f", look.performed_probability));
+    table.add_row(std::move(row));
+  }
+  table.print(out);
+}
+
+void print_accrual_table(std::ostream& out, const Design& design, const Results& results) {
+  const std::string time_header = "time, " + design.time_unit + "s: mean (5%, 50%, 95%)";
+  std::vector<std::string> header{"look", "events: mean (5%, 50%, 95%)", "control / treatment", "enrolled (5%, 95%)",
+                                  time_header};
+  if (design.start_date) header.push_back("median date");
+  header.push_back("HR mean / median");
+  TextTable table(header);
+  for (const LookSummary& look : results.looks) {
+    std::vector<std::string> row{look.name, spread(look.events, "%.1f"),
+                                 number(look.events_control.mean, "%.1f") + " / " +
+                                     number(look.events_treatment.mean, "%.1f"),
+                                 number(look.enrolled.mean, "%.1f") + " (" + number(look.enrolled.quantiles[0], "%.0f") +
+                                     ", " + number(look.enrolled.quantiles[4], "%.0f") + ")",
+                                 spread(look.time, "%.0f")};
+    if (design.start_date) row.push_back(calendar_date(design, look.time.quantiles[2]));
+    row.push_back(number(look.hr.mean, "%.3f") + " / " + number(look.hr.quantiles[2], "%.3f"));
+    table.add_row(std::move(row));
+  }
+  table.print(out);
+  out << "  (conditional on the trial reaching the look; HR = Cox estimate, treatment vs control)\n";
+}
+
+} // namespace
+
+std::string calendar_date(const Design& design, double time) {
+  if (!design.start_date || !std::isfinite(time)) return "";
+  using namespace std::chrono;
+  const std::string& iso = *design.start_date;
+  const year_month_day start{year{std::stoi(iso.substr(0, 4))}, month{static_cast<unsigned>(std::stoi(iso.substr(5, 2)))},
+                             day{static_cast<unsigned>(std::stoi(iso.substr(8, 2)))}};
+  double days_per_unit = 1.0;
+  if (design.time_unit == "week") days_per_unit = 7.0;
+  if (design.time_unit == "month") days_per_unit = 365.25 / 12.0;
+  if (design.time_unit == "year") days_per_unit = 365.25;
+  const year_month_day date{sys_days{start} + days{static_cast<long>(std::floor(time * days_per_unit))}};
+  return format("%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                static_cast<unsigned>(date.day()));
+}
+
+void print_results(std::ostream& out, const Design& design, const Results& results) {
+  print_header(out, design);
+  out << format("  %lld replicates, seed %llu\n\n", static_cast<long long>(results.replicates),
+                static_cast<unsigned long long>(results.seed));
+  out << format("  Power (reject for benefit at any look): %.4f  (Monte Carlo SE %.4f)\n", results.power,
+                results.power_se);
+  if (design.test.sides == 2) {
+    out << format("  Any rejection (benefit or harm):        %.4f  (Monte Carlo SE %.4f)\n",
+                  results.reject_probability, results.reject_se);
+  }
+  out << format("  At the end of the trial: %s events, %s enrolled, time %s %ss\n\n",
+                spread(results.events_at_stop, "%.1f").c_str(), spread(results.enrolled_at_stop, "%.1f").c_str(),
+                spread(results.time_at_stop, "%.0f").c_str(), design.time_unit.c_str());
+  print_decision_table(out, design, results);
+  out << '\n';
+  print_accrual_table(out, design, results);
+}
+
+void print_boundaries(std::ostream& out, const Design& design, const BoundaryPlan& plan) {
+  print_header(out, design);
+  out << '\n';
+  const bool futility = design.test.futility.scale == Futility::Scale::z;
+  std::vector<std::string> header{"look", "info", "z bound", "nominal alpha", "cumulative alpha"};
+  if (futility) header.push_back(design.test.futility.binding ? "futility z (binding)" : "futility z (non-binding)");
+  TextTable table(header);
+  for (std::size_t k = 0; k < plan.efficacy_z.size(); ++k) {
+    std::vector<std::string> row{design.looks[k].name, format("%.3f", plan.information_fractions[k]),
+                                 number(plan.efficacy_z[k], "%.4f"), number(plan.nominal_alpha[k], "%.5f"),
+                                 number(plan.alpha_spent[k], "%.5f")};
+    if (futility) row.push_back(number(plan.futility_z[k], "%.4f"));
+    table.add_row(std::move(row));
+  }
+  table.print(out);
+}
+
+} // namespace trialsim

@@ -1,0 +1,93 @@
+#include <cmath>
+
+#include "trialsim/results.hpp"
+
+namespace trialsim {
+
+namespace {
+
+// Binomial Monte Carlo standard error of a proportion estimated from n replicates.
+double proportion_se(double p, std::int64_t n) {
+  return n > 0 ? std::sqrt(p * (1.0 - p) / static_cast<double>(n)) : std::nan("");
+}
+
+double fraction(std::int64_t count, std::int64_t total) {
+  return total > 0 ? static_cast<double>(count) / static_cast<double>(total) : std::nan("");
+}
+
+} // namespace
+
+ResultsAccumulator::ResultsAccumulator(const Design& design, const BoundaryPlan& plan)
+    : design_(design), plan_(plan), looks_(design.looks.size()) {}
+
+void ResultsAccumulator::add(const TrialOutcome& outcome) {
+  ++replicates_;
+  for (std::size_t k = 0; k < looks_.size(); ++k) {
+    const LookOutcome& o = outcome.looks[k];
+    if (o.decision == NOT_PERFORMED) break;
+    LookCounts& c = looks_[k];
+    ++c.performed;
+    if (!o.trigger_reached) ++c.missed;
+    c.z_sum += o.z;
+    c.events.add(o.events[CONTROL] + o.events[TREATMENT]);
+    c.events_control.add(o.events[CONTROL]);
+    c.events_treatment.add(o.events[TREATMENT]);
+    c.enrolled.add(o.enrolled);
+    c.time.add(o.time);
+    c.hr.add(o.hr);
+    switch (o.decision) {
+    case EFFICACY: ++c.efficacy; ++efficacy_; break;
+    case HARM: ++c.harm; ++harm_; break;
+    case FUTILITY: ++c.futility; break;
+    default: break;
+    }
+    if (o.decision != CONTINUE) ++c.stopped;
+  }
+  const LookOutcome& last = outcome.looks[static_cast<std::size_t>(outcome.stop_look)];
+  events_at_stop_.add(last.events[CONTROL] + last.events[TREATMENT]);
+  enrolled_at_stop_.add(last.enrolled);
+  time_at_stop_.add(last.time);
+}
+
+Results ResultsAccumulator::results() const {
+  Results r;
+  r.replicates = replicates_;
+  r.seed = design_.simulation.seed;
+  r.power = fraction(efficacy_, replicates_);
+  r.power_se = proportion_se(r.power, replicates_);
+  r.reject_probability = fraction(efficacy_ + harm_, replicates_);
+  r.reject_se = proportion_se(r.reject_probability, replicates_);
+  r.events_at_stop = events_at_stop_.summary();
+  r.enrolled_at_stop = enrolled_at_stop_.summary();
+  r.time_at_stop = time_at_stop_.summary();
+  for (std::size_t k = 0; k < looks_.size(); ++k) {
+    const LookCounts& c = looks_[k];
+    LookSummary s;
+    s.name = design_.looks[k].name;
+    s.information_fraction = plan_.information_fractions[k];
+    s.boundary_z = plan_.efficacy_z[k];
+    s.nominal_alpha = plan_.nominal_alpha[k];
+    s.futility_z = plan_.futility_z[k];
+    s.performed_probability = fraction(c.performed, replicates_);
+    s.reject_probability = fraction(c.efficacy, replicates_);
+    s.reject_se = proportion_se(s.reject_probability, replicates_);
+    s.harm_probability = fraction(c.harm, replicates_);
+    s.harm_se = proportion_se(s.harm_probability, replicates_);
+    s.futility_probability = fraction(c.futility, replicates_);
+    s.futility_se = proportion_se(s.futility_probability, replicates_);
+    s.stop_probability = fraction(c.stopped, replicates_);
+    s.stop_se = proportion_se(s.stop_probability, replicates_);
+    s.trigger_missed_probability = fraction(c.missed, c.performed);
+    s.mean_z = c.performed > 0 ? c.z_sum / static_cast<double>(c.performed) : std::nan("");
+    s.events = c.events.summary();
+    s.events_control = c.events_control.summary();
+    s.events_treatment = c.events_treatment.summary();
+    s.enrolled = c.enrolled.summary();
+    s.time = c.time.summary();
+    s.hr = c.hr.summary();
+    r.looks.push_back(std::move(s));
+  }
+  return r;
+}
+
+} // namespace trialsim

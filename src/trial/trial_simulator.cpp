@@ -1,0 +1,266 @@
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "trialsim/trial.hpp"
+
+namespace trialsim {
+
+namespace {
+
+constexpr double NOT_AVAILABLE = std::numeric_limits<double>::quiet_NaN();
+
+double statistic_z(Statistic statistic, const LogrankResult& logrank_result, const CoxResult& cox) {
+  switch (statistic) {
+  case Statistic::logrank: return logrank_result.z;
+  case Statistic::cox_wald: return cox.z_wald;
+  case Statistic::cox_score: return cox.z_score;
+  case Statistic::cox_lr: return cox.z_lr;
+  case Statistic::milestone: break;
+  }
+  return 0.0;
+}
+
+// Follow-up time and status of patient p as a data cut at calendar time `cut_time` sees them.
+struct Censored {
+  double time;
+  std::uint8_t event;
+};
+Censored observe(const TrialWorkspace& w, std::size_t p, double cut_time) {
+  const double available = cut_time - w.entry[p];
+  return {std::min(w.follow_up[p], available),
+          static_cast<std::uint8_t>((w.status[p] && w.follow_up[p] <= available) ? 1 : 0)};
+}
+
+} // namespace
+
+TrialSimulator::TrialSimulator(const Design& design, const BoundaryPlan& plan, std::uint64_t scenario)
+    : design_(design), plan_(plan), scenario_(scenario), arrivals_(design.enrollment.periods),
+      allocator_(design.allocation) {
+  for (const auto& row : design.survival) {
+    survival_.push_back({SurvivalDistribution(row[CONTROL]), SurvivalDistribution(row[TREATMENT])});
+  }
+  for (int arm : {CONTROL, TREATMENT}) {
+    if (design.dropout[arm]) {
+      dropout_[arm] = SurvivalDistribution(*design.dropout[arm]);
+      has_dropout_[arm] = true;
+    }
+  }
+  if (design.test.stratified) table_strata_ = static_cast<int>(design.allocation.strata.size());
+}
+
+TrialWorkspace TrialSimulator::make_workspace() const {
+  const std::uint64_t seed = design_.simulation.seed;
+  TrialWorkspace w;
+  w.arrival_stream = RandomStream(seed, scenario_, StreamId::arrival);
+  w.stratum_stream = RandomStream(seed, scenario_, StreamId::stratum);
+  w.allocation_stream = RandomStream(seed, scenario_, StreamId::allocation);
+  w.crossover_stream = RandomStream(seed, scenario_, StreamId::crossover);
+  w.exclusion_stream = RandomStream(seed, scenario_, StreamId::exclusion);
+  w.event_stream = RandomStream(seed, scenario_, StreamId::event);
+  w.dropout_stream = RandomStream(seed, scenario_, StreamId::dropout);
+  w.allocator = allocator_;
+  const auto n = static_cast<std::size_t>(design_.enrollment.sample_size);
+  w.entry.resize(n);
+  w.stratum.resize(n);
+  w.assigned.resize(n);
+  w.received.resize(n);
+  w.analysed.resize(n);
+  w.follow_up.resize(n);
+  w.status.resize(n);
+  w.event_calendar.reserve(n);
+  w.observations.reserve(n);
+  return w;
+}
+
+void TrialSimulator::generate_patients(std::uint64_t replicate, TrialWorkspace& w) const {
+  for (RandomStream* stream : {&w.arrival_stream, &w.stratum_stream, &w.allocation_stream, &w.crossover_stream,
+                               &w.exclusion_stream, &w.event_stream, &w.dropout_stream}) {
+    stream->start(replicate);
+  }
+  arrivals_.sample(w.arrival_stream, w.entry);
+  w.allocator.reset();
+  const double fixed = design_.fixed_follow_up.value_or(INFINITE_TIME);
+  const std::size_t n = w.entry.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const int stratum = w.allocator.draw_stratum(w.stratum_stream);
+    const int assigned = w.allocator.draw_arm(stratum, w.allocation_stream);
+    // One draw per patient from each stream whether or not it is used, so that
+    // changing a crossover or exclusion probability leaves every other number in place.
+    const int received = w.crossover_stream.uniform() < design_.crossover[assigned] ? 1 - assigned : assigned;
+    const bool analysed = w.exclusion_stream.uniform() >= design_.exclusion;
+    const double event = survival_[stratum][received].event_time(w.event_stream.exponential());
+    // Loss to follow-up is a property of the arm the patient was assigned to.
+    const double dropout =
+        has_dropout_[assigned] ? dropout_[assigned].event_time(w.dropout_stream.exponential()) : INFINITE_TIME;
+    const double censor = std::min(dropout, fixed);
+    w.stratum[i] = static_cast<std::uint16_t>(stratum);
+    w.assigned[i] = static_cast<std::uint8_t>(assigned);
+    w.received[i] = static_cast<std::uint8_t>(received);
+    w.analysed[i] = analysed ? 1 : 0;
+    w.status[i] = event <= censor ? 1 : 0;
+    w.follow_up[i] = std::min(event, censor);
+  }
+}
+
+double TrialSimulator::data_end(const TrialWorkspace& w) const {
+  // Every patient randomised and every finite follow-up over: nothing more can be observed.
+  double end = w.entry.back();
+  for (std::size_t i = 0; i < w.entry.size(); ++i) {
+    const double t = w.entry[i] + w.follow_up[i];
+    if (std::isfinite(t)) end = std::max(end, t);
+  }
+  return end;
+}
+
+double TrialSimulator::trigger_time(const Trigger& trigger, TrialWorkspace& w) const {
+  const double fixed = design_.fixed_follow_up.value_or(0.0);
+  const auto count = static_cast<std::size_t>(trigger.value);
+  switch (trigger.kind) {
+  case Trigger::Kind::time: return trigger.value;
+  case Trigger::Kind::enrolled: return w.entry[count - 1];
+  case Trigger::Kind::completed_follow_up: return w.entry[count - 1] + fixed;
+  case Trigger::Kind::all_completed: return w.entry.back() + fixed;
+  case Trigger::Kind::events: {
+    w.event_calendar.clear();
+    for (std::size_t i = 0; i < w.entry.size(); ++i) {
+      if (w.status[i] && w.analysed[i]) w.event_calendar.push_back(w.entry[i] + w.follow_up[i]);
+    }
+    if (w.event_calendar.size() < count) return INFINITE_TIME;
+    std::nth_element(w.event_calendar.begin(), w.event_calendar.begin() + static_cast<std::ptrdiff_t>(count - 1),
+                     w.event_calendar.end());
+    return w.event_calendar[count - 1];
+  }
+  }
+  return INFINITE_TIME;
+}
+
+double TrialSimulator::look_time(int look, double previous, TrialWorkspace& w, bool& reached) const {
+  const Look& spec = design_.looks[static_cast<std::size_t>(look)];
+  double time = spec.combine == Look::Combine::first ? INFINITE_TIME : 0.0;
+  for (const Trigger& trigger : spec.triggers) {
+    const double t = trigger_time(trigger, w);
+    time = spec.combine == Look::Combine::first ? std::min(time, t) : std::max(time, t);
+  }
+  reached = std::isfinite(time);
+  // A trigger that never fires (too few events ever happen) analyses all the data there will be.
+  if (!reached) time = data_end(w);
+  // Looks happen in order: a look cannot precede the one before it.
+  return std::max(time + spec.lag, previous);
+}
+
+int TrialSimulator::population_size(int look) const {
+  const Look& spec = design_.looks[static_cast<std::size_t>(look)];
+  if (spec.population == Population::first_completed) {
+    for (const Trigger& trigger : spec.triggers) {
+      if (trigger.kind == Trigger::Kind::completed_follow_up) return static_cast<int>(trigger.value);
+    }
+  }
+  return design_.enrollment.sample_size;
+}
+
+void TrialSimulator::cut(int look, double time, TrialWorkspace& w, LookOutcome& outcome) const {
+  const int population = population_size(look);
+  w.observations.clear();
+  outcome.events[CONTROL] = outcome.events[TREATMENT] = 0;
+  int enrolled = 0;
+  // Entries are ascending, so the patients randomised by the cut form a prefix.
+  for (int i = 0; i < population && w.entry[static_cast<std::size_t>(i)] <= time; ++i) {
+    const auto p = static_cast<std::size_t>(i);
+    ++enrolled;
+    if (!w.analysed[p]) continue;
+    const Censored seen = observe(w, p, time);
+    Observation o;
+    o.arm = design_.as_treated ? w.received[p] : w.assigned[p];
+    o.stratum = table_strata_ > 1 ? w.stratum[p] : 0;
+    o.event = seen.event;
+    o.time = seen.time;
+    outcome.events[o.arm] += o.event;
+    w.observations.push_back(o);
+  }
+  outcome.enrolled = enrolled;
+  outcome.time = time;
+}
+
+void TrialSimulator::analyse(TrialWorkspace& w, LookOutcome& outcome) const {
+  const auto tables = build_event_tables(w.observations, table_strata_, w.statistics);
+  const CoxResult cox = cox_fit(tables, design_.test.ties);
+  outcome.hr = std::exp(cox.log_hr);
+  if (design_.test.statistic == Statistic::milestone) {
+    // The milestone comparison is unstratified; with one table it is the table built above.
+    const auto all = table_strata_ > 1 ? build_event_tables(w.observations, 1, w.statistics) : tables;
+    outcome.z = milestone(all.front(), design_.test.milestone).z;
+  } else {
+    const LogrankResult logrank_result =
+        design_.test.statistic == Statistic::logrank ? logrank(tables) : LogrankResult{};
+    outcome.z = statistic_z(design_.test.statistic, logrank_result, cox);
+  }
+}
+
+std::int8_t TrialSimulator::decide(int look, const LookOutcome& outcome) const {
+  const auto k = static_cast<std::size_t>(look);
+  const double critical = plan_.efficacy_z[k];
+  if (outcome.z >= critical) return EFFICACY;
+  if (plan_.sides == 2 && outcome.z <= -critical) return HARM;
+  if (look + 1 == looks()) return NO_REJECTION;
+  const Futility& futility = design_.test.futility;
+  if (futility.scale == Futility::Scale::z && outcome.z < plan_.futility_z[k]) return FUTILITY;
+  if (futility.scale == Futility::Scale::hazard_ratio && outcome.hr > futility.values[k]) return FUTILITY;
+  return CONTINUE;
+}
+
+void TrialSimulator::simulate(std::uint64_t replicate, TrialWorkspace& w, TrialOutcome& outcome) const {
+  generate_patients(replicate, w);
+  double previous = 0.0;
+  bool stopped = false;
+  for (int look = 0; look < looks(); ++look) {
+    LookOutcome& o = outcome.looks[static_cast<std::size_t>(look)];
+    if (stopped) {
+      o = LookOutcome{NOT_AVAILABLE, NOT_AVAILABLE, NOT_AVAILABLE, 0, {0, 0}, NOT_PERFORMED, false};
+      continue;
+    }
+    bool reached = true;
+    previous = look_time(look, previous, w, reached);
+    o.trigger_reached = reached;
+    cut(look, previous, w, o);
+    analyse(w, o);
+    o.decision = decide(look, o);
+    if (o.decision != CONTINUE) {
+      stopped = true;
+      outcome.stop_look = static_cast<std::int8_t>(look);
+    }
+  }
+}
+
+PatientRecords TrialSimulator::patients(std::uint64_t replicate) const {
+  TrialWorkspace w = make_workspace();
+  TrialOutcome outcome;
+  simulate(replicate, w, outcome);
+  PatientRecords records;
+  records.entry = w.entry;
+  records.arm = w.assigned;
+  records.received = w.received;
+  records.stratum = w.stratum;
+  records.analysed = w.analysed;
+  const std::size_t n = w.entry.size();
+  for (int look = 0; look < looks(); ++look) {
+    const LookOutcome& o = outcome.looks[static_cast<std::size_t>(look)];
+    std::vector<double> time(n, NOT_AVAILABLE);
+    std::vector<std::uint8_t> status(n, 0);
+    if (o.decision != NOT_PERFORMED) {
+      // Same rule as cut(): the look's population, randomised by the cut, analysed.
+      const auto population = static_cast<std::size_t>(population_size(look));
+      for (std::size_t p = 0; p < population && w.entry[p] <= o.time; ++p) {
+        if (!w.analysed[p]) continue;
+        const Censored seen = observe(w, p, o.time);
+        status[p] = seen.event;
+        time[p] = seen.time;
+      }
+    }
+    records.time.push_back(std::move(time));
+    records.status.push_back(std::move(status));
+  }
+  return records;
+}
+
+} // namespace trialsim
