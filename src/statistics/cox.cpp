@@ -1,0 +1,242 @@
+// Cox proportional hazards model with one binary covariate (x = 1 for the
+// treatment arm), fitted by maximising the partial likelihood (Cox 1972) with
+// Newton-Raphson from beta = 0 and step halving, as R's coxph does (Therneau &
+// Grambsch 2000, sec. 3.2 and 3.3). Ties follow Breslow (1974) or Efron (1977)
+// in the form given by Therneau & Grambsch sec. 3.3; the stratified model sums
+// the log partial likelihoods of the strata (Kalbfleisch & Prentice 2002,
+// sec. 4.4).
+//
+// With x binary, the risk-set sums at one event time reduce to counts:
+//   S0(beta) = n0 + n1 r,  S1 = S2 = n1 r,  r = exp(beta),
+// so the score is U = sum (d1 - d p) and the information I = sum d p (1 - p)
+// with p = S1 / S0 the treatment share of the risk set's weight.
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <span>
+
+#include "trialsim/statistics.hpp"
+
+namespace trialsim {
+namespace {
+
+constexpr double INFINITY_VALUE = std::numeric_limits<double>::infinity();
+constexpr int MAX_ITERATIONS = 30;
+constexpr int MAX_HALVINGS = 30;
+constexpr double BETA_TOLERANCE = 1e-9;           // relative (absolute below |beta| = 1)
+constexpr double LOG_LIKELIHOOD_TOLERANCE = 1e-12; // absolute change
+
+//! Log partial likelihood and its first two derivatives in beta.
+struct PartialLikelihood {
+  double log_likelihood = 0.0;
+  double score = 0.0;       // U = d logL / d beta
+  double information = 0.0; // I = -d2 logL / d beta2
+};
+
+//! The risk set and the events at one distinct event time, as doubles.
+struct EventTime {
+  double at_risk_control;
+  double at_risk_treatment;
+  double events_control;
+  double events_treatment;
+};
+
+EventTime event_time(const EventRow& row) {
+  return {static_cast<double>(row.at_risk[CONTROL]), static_cast<double>(row.at_risk[TREATMENT]),
+          static_cast<double>(row.events[CONTROL]), static_cast<double>(row.events[TREATMENT])};
+}
+
+// Subtracts the denominator terms of one event time; the d1 * beta numerator
+// term is added by the caller. Breslow: each of the d tied events sees the
+// whole risk set. Efron: the k-th (k = 0..d-1) sees the risk set with the
+// fraction k/d of every tied event removed, so S0_k = S0 - (k/d)(d0 + d1 r) and
+// S1_k = S1 - (k/d) d1 r; since dS0_k/dbeta = S1_k and dS1_k/dbeta = S1_k, the
+// derivatives below are exact (Therneau & Grambsch 2000, sec. 3.3.1).
+template <Ties TIES>
+void add_event_time(const EventTime& time, double relative_hazard, PartialLikelihood& sums) {
+  const double events = time.events_control + time.events_treatment;
+  if (TIES == Ties::breslow || events == 1.0) {
+    const double treatment_weight = time.at_risk_treatment * relative_hazard;
+    const double denominator = time.at_risk_control + treatment_weight;
+    const double share = treatment_weight / denominator;
+    sums.log_likelihood -= events * std::log(denominator);
+    sums.score -= events * share;
+    sums.information += events * share * (1.0 - share);
+    return;
+  }
+  for (double k = 0.0; k < events; k += 1.0) {
+    const double removed = k / events;
+    const double treatment_weight = (time.at_risk_treatment - removed * time.events_treatment) * relative_hazard;
+    const double denominator = (time.at_risk_control - removed * time.events_control) + treatment_weight;
+    const double share = treatment_weight / denominator;
+    sums.log_likelihood -= std::log(denominator);
+    sums.score -= share;
+    sums.information += share * (1.0 - share);
+  }
+}
+
+template <Ties TIES>
+PartialLikelihood evaluate(std::span<const EventTable> tables, double beta) {
+  const double relative_hazard = std::exp(beta);
+  PartialLikelihood sums;
+  double treatment_events = 0.0;
+  for (const EventTable& table : tables) {
+    treatment_events += table.events[TREATMENT];
+    for (const EventRow& row : table.rows) {
+      add_event_time<TIES>(event_time(row), relative_hazard, sums);
+    }
+  }
+  sums.log_likelihood += treatment_events * beta;
+  sums.score += treatment_events;
+  return sums;
+}
+
+PartialLikelihood evaluate(std::span<const EventTable> tables, Ties ties, double beta) {
+  return ties == Ties::efron ? evaluate<Ties::efron>(tables, beta) : evaluate<Ties::breslow>(tables, beta);
+}
+
+enum class Estimate { finite, plus_infinity, minus_infinity, undefined };
+
+// U(beta) decreases in beta (the log partial likelihood is concave), from
+// U(-inf) = sum over times with controls at risk of d1 to
+// U(+inf) = -(sum over times with treatment patients at risk of d0).
+// The MLE is +inf when U(+inf) = 0 < U(-inf): no control event while a
+// treatment patient is at risk (e.g. no control events); -inf symmetrically;
+// and undefined when both vanish, i.e. no event ever has both arms at risk, so
+// the likelihood is flat (no events, one arm empty, a single patient).
+Estimate classify(std::span<const EventTable> tables) {
+  bool score_at_plus_infinity_zero = true;
+  bool score_at_minus_infinity_zero = true;
+  for (const EventTable& table : tables) {
+    for (const EventRow& row : table.rows) {
+      if (row.at_risk[TREATMENT] > 0 && row.events[CONTROL] > 0) {
+        score_at_plus_infinity_zero = false;
+      }
+      if (row.at_risk[CONTROL] > 0 && row.events[TREATMENT] > 0) {
+        score_at_minus_infinity_zero = false;
+      }
+    }
+  }
+  if (score_at_plus_infinity_zero && score_at_minus_infinity_zero) {
+    return Estimate::undefined;
+  }
+  if (score_at_plus_infinity_zero) {
+    return Estimate::plus_infinity;
+  }
+  return score_at_minus_infinity_zero ? Estimate::minus_infinity : Estimate::finite;
+}
+
+// Supremum of the log partial likelihood when beta diverges. At each event
+// time the arm favoured by the limit (treatment for +inf) takes all the weight
+// if it has anyone at risk, and then has all the events there (that is what
+// makes the likelihood monotone), so the term tends to the beta-free term of
+// that arm's risk set alone; otherwise the time only has the other arm at risk
+// and its term does not depend on beta.
+template <Ties TIES>
+double limit_log_likelihood(std::span<const EventTable> tables, int favoured_arm) {
+  PartialLikelihood sums;
+  for (const EventTable& table : tables) {
+    for (const EventRow& row : table.rows) {
+      EventTime time = event_time(row);
+      const bool favoured_at_risk = row.at_risk[favoured_arm] > 0;
+      if (favoured_at_risk == (favoured_arm == TREATMENT)) {
+        time.at_risk_control = time.events_control = 0.0;
+      } else {
+        time.at_risk_treatment = time.events_treatment = 0.0;
+      }
+      add_event_time<TIES>(time, 1.0, sums);
+    }
+  }
+  return sums.log_likelihood;
+}
+
+double limit_log_likelihood(std::span<const EventTable> tables, Ties ties, int favoured_arm) {
+  return ties == Ties::efron ? limit_log_likelihood<Ties::efron>(tables, favoured_arm)
+                             : limit_log_likelihood<Ties::breslow>(tables, favoured_arm);
+}
+
+// Signed root of the likelihood-ratio statistic; rounding can make a
+// near-zero difference slightly negative.
+double signed_root(double beta, double log_likelihood, double log_likelihood_at_zero) {
+  const double statistic = std::max(0.0, 2.0 * (log_likelihood - log_likelihood_at_zero));
+  return beta > 0.0 ? -std::sqrt(statistic) : (beta < 0.0 ? std::sqrt(statistic) : 0.0);
+}
+
+bool small_step(double step, double beta) {
+  return std::abs(step) <= BETA_TOLERANCE * std::max(1.0, std::abs(beta));
+}
+
+// Newton-Raphson from beta = 0, halving the step while the log-likelihood
+// decreases (Therneau & Grambsch 2000, sec. 3.2; R's coxph). Converged when
+// a full step changes beta by less than BETA_TOLERANCE relative or the
+// log-likelihood by less than LOG_LIKELIHOOD_TOLERANCE; the reported beta is the
+// last iterate, so its error is of the order of the square of that step.
+void newton_raphson(std::span<const EventTable> tables, Ties ties, const PartialLikelihood& at_zero,
+                    CoxResult& result) {
+  double beta = 0.0;
+  PartialLikelihood current = at_zero;
+  for (int iteration = 1; iteration <= MAX_ITERATIONS; ++iteration) {
+    result.iterations = iteration;
+    if (!(current.information > 0.0)) {
+      break; // numerically flat at an extreme beta; report the last iterate
+    }
+    double step = current.score / current.information;
+    PartialLikelihood candidate = evaluate(tables, ties, beta + step);
+    int halvings = 0;
+    // A step already below the tolerance is accepted even if rounding makes
+    // the log-likelihood look lower.
+    while (!(candidate.log_likelihood >= current.log_likelihood) && !small_step(step, beta) &&
+           halvings < MAX_HALVINGS) {
+      step *= 0.5;
+      candidate = evaluate(tables, ties, beta + step);
+      ++halvings;
+    }
+    const double change = candidate.log_likelihood - current.log_likelihood;
+    beta += step;
+    current = candidate;
+    if (halvings == 0 && (small_step(step, beta) || std::abs(change) < LOG_LIKELIHOOD_TOLERANCE)) {
+      result.converged = true;
+      break;
+    }
+  }
+  result.log_hr = beta;
+  result.log_likelihood = current.log_likelihood;
+  result.se = current.information > 0.0 ? 1.0 / std::sqrt(current.information) : INFINITY_VALUE;
+  result.z_wald = std::isfinite(result.se) ? -beta / result.se : 0.0;
+  result.z_lr = signed_root(beta, current.log_likelihood, at_zero.log_likelihood);
+}
+
+} // namespace
+
+// When the MLE does not exist (monotone likelihood) log_hr is +-infinity, se
+// infinity, z_wald 0, converged false, and z_lr and log_likelihood come from
+// the supremum of the likelihood (its limit); z_score is computed as usual.
+// When the likelihood is flat, log_hr is 0, se infinity and every z is 0.
+CoxResult cox_fit(std::span<const EventTable> tables, Ties ties) {
+  CoxResult result;
+  const PartialLikelihood at_zero = evaluate(tables, ties, 0.0);
+  result.log_likelihood = at_zero.log_likelihood;
+  result.z_score = at_zero.information > 0.0 ? -at_zero.score / std::sqrt(at_zero.information) : 0.0;
+
+  switch (classify(tables)) {
+  case Estimate::finite:
+    newton_raphson(tables, ties, at_zero, result);
+    break;
+  case Estimate::plus_infinity:
+  case Estimate::minus_infinity: {
+    const bool plus = classify(tables) == Estimate::plus_infinity;
+    result.log_hr = plus ? INFINITY_VALUE : -INFINITY_VALUE;
+    result.se = INFINITY_VALUE;
+    result.log_likelihood = limit_log_likelihood(tables, ties, plus ? TREATMENT : CONTROL);
+    result.z_lr = signed_root(result.log_hr, result.log_likelihood, at_zero.log_likelihood);
+    break;
+  }
+  case Estimate::undefined:
+    result.se = INFINITY_VALUE;
+    break;
+  }
+  return result;
+}
+
+} // namespace trialsim
