@@ -139,8 +139,9 @@ double limit_log_likelihood(std::span<const EventTable> tables, int favoured_arm
   for (const EventTable& table : tables) {
     for (const EventRow& row : table.rows) {
       EventTime time = event_time(row);
-      const bool favoured_at_risk = row.at_risk[favoured_arm] > 0;
-      if (favoured_at_risk == (favoured_arm == TREATMENT)) {
+      const int other_arm = 1 - favoured_arm;
+      const int remaining_arm = row.at_risk[favoured_arm] > 0 ? favoured_arm : other_arm;
+      if (remaining_arm == TREATMENT) {
         time.at_risk_control = time.events_control = 0.0;
       } else {
         time.at_risk_treatment = time.events_treatment = 0.0;
@@ -219,13 +220,14 @@ CoxResult cox_fit(std::span<const EventTable> tables, Ties ties) {
   result.log_likelihood = at_zero.log_likelihood;
   result.z_score = at_zero.information > 0.0 ? -at_zero.score / std::sqrt(at_zero.information) : 0.0;
 
-  switch (classify(tables)) {
+  const Estimate estimate = classify(tables);
+  switch (estimate) {
   case Estimate::finite:
     newton_raphson(tables, ties, at_zero, result);
     break;
   case Estimate::plus_infinity:
   case Estimate::minus_infinity: {
-    const bool plus = classify(tables) == Estimate::plus_infinity;
+    const bool plus = estimate == Estimate::plus_infinity;
     result.log_hr = plus ? INFINITY_VALUE : -INFINITY_VALUE;
     result.se = INFINITY_VALUE;
     result.log_likelihood = limit_log_likelihood(tables, ties, plus ? TREATMENT : CONTROL);
