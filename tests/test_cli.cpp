@@ -1,0 +1,218 @@
+// The command line end to end: a real run writes a real HDF5 file that is read
+// back; `show`, `check` and `boundaries` print; bad input exits with code 2, a
+// message naming the file, line and key, and no output file.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "trialsim/config.hpp"
+#include "trialsim/engine.hpp"
+#include "trialsim/io.hpp"
+
+using namespace trialsim;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string SOURCE = TRIALSIM_SOURCE_DIR;
+
+struct Command {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class CliTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("trialsim_cli_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Command trialsim(const std::string& arguments) const {
+    const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
+    const std::string command =
+        std::string(TRIALSIM_BINARY) + " " + arguments + " > " + out.string() + " 2> " + err.string();
+    const int status = std::system(command.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  }
+
+  fs::path write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir_ / name) << text;
+    return dir_ / name;
+  }
+
+  // Only stdout.txt / stderr.txt and the inputs may be left: no output, no partial file.
+  void expect_no_output() const {
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+      const std::string name = entry.path().filename().string();
+      EXPECT_EQ(name.find(".h5"), std::string::npos) << name;
+    }
+  }
+
+  fs::path dir_;
+};
+
+// A valid design (line numbers matter to the bad-input tests below).
+const std::string GOOD = R"(name: cli test
+arms:
+  - id: control
+    survival:
+      exponential: {event_probability: 0.60, at: 180}
+  - id: pump
+    survival:
+      exponential: {event_probability: 0.42, at: 180}
+enrollment:
+  sample_size: 360
+  rates:
+    - {from: 0, rate: 0.041}
+    - {from: 2190, rate: 0.164}
+follow_up:
+  fixed: 180
+analyses:
+  - name: interim
+    when: {completed_follow_up: 180}
+  - name: final
+    when: {completed_follow_up: all}
+simulation:
+  replicates: 3000
+  seed: 7
+)";
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return text.replace(at, from.size(), to);
+}
+
+} // namespace
+
+TEST_F(CliTest, RunWritesTheFileThatShowReadsBack) {
+  const fs::path design_path = write("good.yaml", GOOD);
+  const fs::path output = dir_ / "good.h5";
+  const Command run = trialsim("run " + design_path.string() + " -o " + output.string() + " --threads 2 -q");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("Power"), std::string::npos);
+  ASSERT_TRUE(fs::exists(output));
+
+  // The file holds exactly what the same run computes in process.
+  const Design design = load_design(design_path.string());
+  std::vector<TrialOutcome> expected;
+  RunOptions options;
+  options.on_block = [&expected](std::int64_t, std::span<const TrialOutcome> block) {
+    expected.insert(expected.end(), block.begin(), block.end());
+  };
+  const Results results = run_simulation(design, plan_boundaries(design), options);
+  const StoredResults stored = read_results(output.string());
+  EXPECT_EQ(stored.config_yaml, design.resolved_yaml);
+  EXPECT_EQ(stored.results.replicates, 3000);
+  EXPECT_EQ(stored.results.seed, 7u);
+  EXPECT_EQ(stored.results.power, results.power);
+  EXPECT_EQ(stored.results.looks[0].stop_probability, results.looks[0].stop_probability);
+  EXPECT_EQ(stored.results.looks[1].time.quantiles, results.looks[1].time.quantiles);
+  const std::vector<TrialOutcome> replicates = read_replicates(output.string(), 2);
+  ASSERT_EQ(replicates.size(), expected.size());
+  for (std::size_t r = 0; r < expected.size(); ++r) {
+    ASSERT_EQ(replicates[r].looks[0].z, expected[r].looks[0].z);
+    ASSERT_EQ(replicates[r].looks[0].decision, expected[r].looks[0].decision);
+    ASSERT_EQ(replicates[r].looks[1].events[1], expected[r].looks[1].events[1]);
+  }
+
+  const Command show = trialsim("show " + output.string());
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_EQ(show.out.substr(0, show.out.find("(trialsim ")), run.out);
+}
+
+TEST_F(CliTest, ReplicatesSeedAndSetOverrideTheFile) {
+  const fs::path design_path = write("good.yaml", GOOD);
+  const fs::path output = dir_ / "o.h5";
+  const Command run = trialsim("run " + design_path.string() + " -o " + output.string() +
+                               " --replicates 500 --seed 3 --set enrollment.sample_size=300 -q");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const StoredResults stored = read_results(output.string());
+  EXPECT_EQ(stored.results.replicates, 500);
+  EXPECT_EQ(stored.results.seed, 3u);
+  EXPECT_EQ(parse_design(stored.config_yaml, "stored").enrollment.sample_size, 300);
+}
+
+TEST_F(CliTest, KeepPatientsStoresTheFirstReplicates) {
+  const fs::path design_path = write("good.yaml", GOOD);
+  const fs::path output = dir_ / "p.h5";
+  const Command run =
+      trialsim("run " + design_path.string() + " -o " + output.string() + " --replicates 100 --keep-patients 3 -q");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const Command dump = trialsim("show " + output.string());
+  EXPECT_EQ(dump.exit_code, 0);
+}
+
+TEST_F(CliTest, CheckAndBoundaries) {
+  const Command check = trialsim("check " + SOURCE + "/configs/danger_shock.yaml");
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  const Command boundaries = trialsim("boundaries " + SOURCE + "/configs/danger_shock.yaml");
+  ASSERT_EQ(boundaries.exit_code, 0) << boundaries.err;
+  // Classical O'Brien-Fleming, two looks at information 0.5 and 1, two-sided 0.05:
+  // final z 1.977 and nominal alpha 0.048 (Jennison and Turnbull 2000, Table 2.3; the protocol).
+  EXPECT_NE(boundaries.out.find("1.977"), std::string::npos) << boundaries.out;
+  EXPECT_NE(boundaries.out.find("0.048"), std::string::npos) << boundaries.out;
+}
+
+struct BadDesign {
+  const char* label;
+  const char* from;
+  const char* to;
+  const char* message; // the location and key the error must name
+};
+
+TEST_F(CliTest, BadDesignsExitWithCodeTwoAndWriteNothing) {
+  const BadDesign cases[] = {
+      {"unknown key", "follow_up:\n  fixed: 180", "follow_up:\n  fixd: 180", "bad.yaml:15: follow_up.fixd: unknown key"},
+      {"probability outside (0, 1)", "{event_probability: 0.42, at: 180}", "{event_probability: 1.42, at: 180}",
+       "bad.yaml:8: arms[1].survival.exponential.event_probability:"},
+      {"non-increasing landmarks", "exponential: {event_probability: 0.60, at: 180}",
+       "piecewise_exponential: {event_probability: {30: 0.45, 2: 0.25, 180: 0.60}}",
+       "bad.yaml:5: arms[0].survival.piecewise_exponential.event_probability"},
+      {"negative rate", "{from: 2190, rate: 0.164}", "{from: 2190, rate: -0.164}",
+       "bad.yaml:13: enrollment.rates[1].rate:"},
+      {"trigger that can never fire", "{completed_follow_up: 180}", "{completed_follow_up: 400}",
+       "bad.yaml:18: analyses[0].when.completed_follow_up:"},
+      {"one arm only", "  - id: pump\n    survival:\n      exponential: {event_probability: 0.42, at: 180}\n", "",
+       "bad.yaml:2: arms:"},
+  };
+  for (const BadDesign& bad : cases) {
+    const fs::path design_path = write("bad.yaml", replaced(GOOD, bad.from, bad.to));
+    const Command run = trialsim("run " + design_path.string() + " -o " + (dir_ / "bad.h5").string() + " -q");
+    EXPECT_EQ(run.exit_code, 2) << bad.label;
+    EXPECT_NE(run.err.find(bad.message), std::string::npos) << bad.label << ": " << run.err;
+    expect_no_output();
+  }
+}
+
+TEST_F(CliTest, UnwritableOutputAndBadArgumentsExitWithCodeTwo) {
+  const fs::path design_path = write("good.yaml", GOOD);
+  const Command missing_folder = trialsim("run " + design_path.string() + " -o " + (dir_ / "no/such/x.h5").string());
+  EXPECT_EQ(missing_folder.exit_code, 2);
+  EXPECT_NE(missing_folder.err.find("cannot write output file"), std::string::npos) << missing_folder.err;
+  EXPECT_EQ(trialsim("run").exit_code, 2);
+  EXPECT_EQ(trialsim("run " + design_path.string() + " --replicates -5").exit_code, 2);
+  EXPECT_EQ(trialsim("frobnicate").exit_code, 2);
+  EXPECT_EQ(trialsim("run " + (dir_ / "absent.yaml").string()).exit_code, 2);
+  const Command not_hdf5 = trialsim("show " + design_path.string());
+  EXPECT_EQ(not_hdf5.exit_code, 2);
+  expect_no_output();
+}
