@@ -41,7 +41,7 @@ struct EventTable {
 struct StatisticsWorkspace {
   std::vector<Observation> sorted;
   std::vector<EventTable> tables; //!< one per stratum
-  std::vector<Observation> sort_buffer; //!< second buffer of the radix sort
+  std::vector<std::uint32_t> sort_buckets; //!< bucket counts of the time sort
 };
 
 //! Sorts the observations by time and fills one EventTable per stratum

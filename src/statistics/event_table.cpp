@@ -6,12 +6,11 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
+#include <cmath>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <utility>
 #include <vector>
 
 #include "trialsim/statistics.hpp"
@@ -19,79 +18,91 @@
 namespace trialsim {
 namespace {
 
-// Non-negative IEEE 754 doubles order like their bit patterns read as unsigned
-// integers, so the bit pattern is an exact sort key and equal keys are exactly
-// the tied times. Adding +0.0 turns -0.0 (sign bit set) into +0.0.
-std::uint64_t time_key(double time) {
-  assert(!(time < 0.0) && time == time); // times are non-negative and not NaN
-  return std::bit_cast<std::uint64_t>(time + 0.0);
-}
+// Below this size insertion sort alone is the cheapest sort.
+constexpr std::size_t SMALL_INPUT = 32;
+// Buckets of the distribution sort per observation: with times spread over
+// their range, most buckets then hold at most one observation.
+constexpr std::size_t BUCKETS_PER_OBSERVATION = 2;
+// Element moves per observation the final insertion pass may make before it
+// hands over to std::sort, so that no input can make the sort quadratic.
+constexpr std::size_t MOVES_PER_OBSERVATION = 8;
 
-constexpr int DIGIT_BITS = 8;
-constexpr int DIGIT_COUNT = 64 / DIGIT_BITS;
-constexpr std::size_t BUCKETS = std::size_t{1} << DIGIT_BITS;
-constexpr std::uint64_t DIGIT_MASK = BUCKETS - 1;
+bool earlier(const Observation& a, const Observation& b) { return a.time < b.time; }
 
-// Below this size a comparison sort is cheaper than the radix sort's histograms.
-constexpr std::size_t SMALL_INPUT = 48;
-
-void comparison_sort(std::span<const Observation> observations, std::vector<Observation>& sorted) {
-  sorted.assign(observations.begin(), observations.end());
-  std::sort(sorted.begin(), sorted.end(),
-            [](const Observation& a, const Observation& b) { return time_key(a.time) < time_key(b.time); });
-}
-
-// Least-significant-digit radix sort on the time's bit pattern (Knuth, TAOCP
-// vol. 3, sec. 5.2.5): one pass builds the histograms of all eight byte
-// digits, then each digit whose value is not the same for every key gets one
-// stable scatter pass. Linear in the number of observations, without the
-// unpredictable branches of a comparison sort.
-void radix_sort(std::span<const Observation> observations, StatisticsWorkspace& workspace) {
-  const std::size_t size = observations.size();
-  std::array<std::array<std::uint32_t, BUCKETS>, DIGIT_COUNT> counts{};
-  for (const Observation& observation : observations) {
-    std::uint64_t key = time_key(observation.time);
-    for (int digit = 0; digit < DIGIT_COUNT; ++digit, key >>= DIGIT_BITS) {
-      ++counts[digit][key & DIGIT_MASK];
-    }
-  }
-
-  workspace.sorted.resize(size);
-  workspace.sort_buffer.resize(size);
-  // The first pass reads the input; after that the two buffers take turns.
-  Observation* const buffers[2] = {workspace.sort_buffer.data(), workspace.sorted.data()};
-  const Observation* source = observations.data();
-  int next = 0;
-  for (int digit = 0; digit < DIGIT_COUNT; ++digit) {
-    auto& count = counts[digit];
-    const int shift = digit * DIGIT_BITS;
-    // A digit shared by every key leaves the order unchanged: skip its pass.
-    if (count[(time_key(source[0].time) >> shift) & DIGIT_MASK] == size) {
+// Straight insertion (Knuth, TAOCP vol. 3, sec. 5.2.1): linear on nearly
+// sorted input. Returns false, leaving the items permuted but unsorted, once
+// more than `move_budget` moves would be needed.
+bool insertion_sort(std::span<Observation> items, std::size_t move_budget) {
+  std::size_t moves = 0;
+  for (std::size_t i = 1; i < items.size(); ++i) {
+    if (!earlier(items[i], items[i - 1])) {
       continue;
     }
-    std::uint32_t offset = 0;
-    for (std::uint32_t& bucket : count) {
-      offset += std::exchange(bucket, offset);
+    const Observation item = items[i];
+    std::size_t j = i;
+    do {
+      items[j] = items[j - 1];
+      --j;
+    } while (j > 0 && earlier(item, items[j - 1]));
+    items[j] = item;
+    moves += i - j;
+    if (moves > move_budget) {
+      return false;
     }
-    Observation* const target = buffers[next];
-    for (std::size_t i = 0; i < size; ++i) {
-      target[count[(time_key(source[i].time) >> shift) & DIGIT_MASK]++] = source[i];
-    }
-    source = target;
-    next ^= 1;
   }
-  if (source == observations.data()) { // every key equal: nothing moved
-    std::copy(observations.begin(), observations.end(), workspace.sorted.begin());
-  } else if (source == workspace.sort_buffer.data()) {
-    workspace.sorted.swap(workspace.sort_buffer); // O(1); both keep their capacity
+  return true;
+}
+
+// Distribution counting into equal-width time buckets followed by straight
+// insertion (Knuth, TAOCP vol. 3, sec. 5.2 Algorithm D and ex. 5.2.1-?; the
+// "bucket sort" of Cormen et al. ch. 8.4). The bucket of a time,
+// floor(time * buckets / latest), never decreases with the time, so after the
+// distribution only observations sharing a bucket can be out of order and the
+// insertion pass is close to linear. Two passes over the data instead of the
+// n log n compares of std::sort, whose branches a random order defeats.
+void distribution_sort(std::span<const Observation> observations, StatisticsWorkspace& workspace) {
+  const std::size_t size = observations.size();
+  std::vector<Observation>& sorted = workspace.sorted;
+  sorted.resize(size);
+  double latest = 0.0;
+  for (const Observation& observation : observations) {
+    assert(observation.time >= 0.0); // non-negative, not NaN
+    latest = std::max(latest, observation.time);
+  }
+  const std::size_t bucket_count = size * BUCKETS_PER_OBSERVATION;
+  const double scale = static_cast<double>(bucket_count) / latest;
+  if (!(latest > 0.0 && std::isfinite(latest) && std::isfinite(scale))) { // all zero, or not finite
+    std::copy(observations.begin(), observations.end(), sorted.begin());
+    std::sort(sorted.begin(), sorted.end(), earlier);
+    return;
+  }
+  const auto bucket_of = [scale, bucket_count](double time) {
+    return std::min(static_cast<std::size_t>(time * scale), bucket_count - 1);
+  };
+
+  // starts[b + 1] counts bucket b, then the prefix sums make starts[b] its first slot.
+  std::vector<std::uint32_t>& starts = workspace.sort_buckets;
+  starts.assign(bucket_count + 1, 0);
+  for (const Observation& observation : observations) {
+    ++starts[bucket_of(observation.time) + 1];
+  }
+  for (std::size_t b = 1; b < bucket_count; ++b) {
+    starts[b] += starts[b - 1];
+  }
+  for (const Observation& observation : observations) {
+    sorted[starts[bucket_of(observation.time)]++] = observation;
+  }
+  if (!insertion_sort(sorted, MOVES_PER_OBSERVATION * size)) {
+    std::sort(sorted.begin(), sorted.end(), earlier);
   }
 }
 
 void sort_by_time(std::span<const Observation> observations, StatisticsWorkspace& workspace) {
   if (observations.size() < SMALL_INPUT) {
-    comparison_sort(observations, workspace.sorted);
+    workspace.sorted.assign(observations.begin(), observations.end());
+    insertion_sort(workspace.sorted, SIZE_MAX);
   } else {
-    radix_sort(observations, workspace);
+    distribution_sort(observations, workspace);
   }
 }
 
@@ -141,7 +152,7 @@ std::span<const EventTable> build_event_tables(std::span<const Observation> obse
   }
 
   // The sort writes into the workspace, so the input must live elsewhere.
-  assert(observations.data() != workspace.sorted.data() && observations.data() != workspace.sort_buffer.data());
+  assert(observations.data() != workspace.sorted.data());
   sort_by_time(observations, workspace);
   const std::vector<Observation>& sorted = workspace.sorted;
   if (strata == 1) { // the unstratified table takes everyone, whatever their stratum

@@ -1,0 +1,97 @@
+// Micro-benchmarks of one DanGer Shock replicate and its pieces, plus the floor:
+// drawing the random numbers a trial needs and ordering the event times.
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "trialsim/config.hpp"
+#include "trialsim/engine.hpp"
+#include "trialsim/trial.hpp"
+
+using namespace trialsim;
+
+namespace {
+
+const Design& danger_shock() {
+  static const Design design = load_design(std::string(TRIALSIM_SOURCE_DIR) + "/configs/danger_shock.yaml");
+  return design;
+}
+
+// Observations of the final look of replicate 0 (for the statistics benchmarks).
+std::vector<Observation> final_look_observations() {
+  const Design& design = danger_shock();
+  const TrialSimulator simulator(design, plan_boundaries(design));
+  const PatientRecords records = simulator.patients(0);
+  std::vector<Observation> observations;
+  for (std::size_t p = 0; p < records.entry.size(); ++p) {
+    observations.push_back({records.time.back()[p], records.arm[p], records.status.back()[p], 0});
+  }
+  return observations;
+}
+
+void floor_random_numbers_and_sort(benchmark::State& state) {
+  // Per patient: arrival gap, allocation, crossover, exclusion and one Exp(1) event draw;
+  // then the follow-up times are ordered. Nothing a replicate can avoid.
+  const Design& design = danger_shock();
+  const SurvivalDistribution control(design.survival[0][CONTROL]);
+  const auto n = static_cast<std::size_t>(design.enrollment.sample_size);
+  RandomStream arrival(1, 0, StreamId::arrival), allocation(1, 0, StreamId::allocation),
+      crossover(1, 0, StreamId::crossover), exclusion(1, 0, StreamId::exclusion), event(1, 0, StreamId::event);
+  std::vector<double> times(n);
+  std::uint64_t replicate = 0;
+  for (auto _ : state) {
+    for (RandomStream* s : {&arrival, &allocation, &crossover, &exclusion, &event}) s->start(replicate);
+    double entry = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      entry += arrival.exponential();
+      const double u = allocation.uniform() + crossover.uniform() + exclusion.uniform();
+      times[i] = std::min(control.event_time(event.exponential()), 180.0) + 1e-9 * (entry + u);
+    }
+    std::sort(times.begin(), times.end());
+    benchmark::DoNotOptimize(times.data());
+    ++replicate;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(floor_random_numbers_and_sort);
+
+void simulate_one_replicate(benchmark::State& state) {
+  const Design& design = danger_shock();
+  const TrialSimulator simulator(design, plan_boundaries(design));
+  TrialWorkspace workspace = simulator.make_workspace();
+  TrialOutcome outcome;
+  std::uint64_t replicate = 0;
+  for (auto _ : state) {
+    simulator.simulate(replicate++, workspace, outcome);
+    benchmark::DoNotOptimize(outcome);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(simulate_one_replicate);
+
+void build_event_tables_360(benchmark::State& state) {
+  const std::vector<Observation> observations = final_look_observations();
+  StatisticsWorkspace workspace;
+  for (auto _ : state) benchmark::DoNotOptimize(build_event_tables(observations, 1, workspace).data());
+}
+BENCHMARK(build_event_tables_360);
+
+void logrank_360(benchmark::State& state) {
+  const std::vector<Observation> observations = final_look_observations();
+  StatisticsWorkspace workspace;
+  const auto tables = build_event_tables(observations, 1, workspace);
+  for (auto _ : state) benchmark::DoNotOptimize(logrank(tables));
+}
+BENCHMARK(logrank_360);
+
+void cox_efron_360(benchmark::State& state) {
+  const std::vector<Observation> observations = final_look_observations();
+  StatisticsWorkspace workspace;
+  const auto tables = build_event_tables(observations, 1, workspace);
+  for (auto _ : state) benchmark::DoNotOptimize(cox_fit(tables, Ties::efron));
+}
+BENCHMARK(cox_efron_360);
+
+} // namespace
