@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <span>
 
@@ -26,6 +27,7 @@ constexpr int MAX_ITERATIONS = 30;
 constexpr int MAX_HALVINGS = 30;
 constexpr double BETA_TOLERANCE = 1e-9;           // relative (absolute below |beta| = 1)
 constexpr double LOG_LIKELIHOOD_TOLERANCE = 1e-12; // absolute change
+constexpr double DECREASE_TOLERANCE = 1e-11;       // relative fall still taken as rounding
 
 //! Log partial likelihood and its first two derivatives in beta.
 struct PartialLikelihood {
@@ -47,21 +49,53 @@ EventTime event_time(const EventRow& row) {
           static_cast<double>(row.events[CONTROL]), static_cast<double>(row.events[TREATMENT])};
 }
 
-// Subtracts the denominator terms of one event time; the d1 * beta numerator
-// term is added by the caller. Breslow: each of the d tied events sees the
-// whole risk set. Efron: the k-th (k = 0..d-1) sees the risk set with the
+// Sum of logarithms kept as one running product, renormalised to its binary
+// exponent before it can overflow or underflow: one std::log per evaluation
+// instead of one per event time (the product's relative rounding error grows
+// like k * 2^-53 over k factors, far below the tolerances used here).
+class LogSum {
+public:
+  void add_log_of(double x) {
+    product_ *= x;
+    if (product_ > LARGE || product_ < SMALL) {
+      int exponent = 0;
+      product_ = std::frexp(product_, &exponent); // 0 and infinity pass through
+      exponent_ += exponent;
+    }
+  }
+  double value() const { return std::log(product_) + static_cast<double>(exponent_) * LN2; }
+
+private:
+  static constexpr double LARGE = 0x1p+500;
+  static constexpr double SMALL = 0x1p-500;
+  static constexpr double LN2 = 0.693147180559945309417232121458176568;
+  double product_ = 1.0;
+  std::int64_t exponent_ = 0;
+};
+
+struct Sums {
+  LogSum log_denominators; // sum of log S0 over the events
+  double share_sum = 0.0;  // sum of p over the events
+  double information = 0.0;
+};
+
+// Adds the denominator terms of one event time; the d1 * beta and d1 terms of
+// logL and U are added by the caller. Breslow: each of the d tied events sees
+// the whole risk set. Efron: the k-th (k = 0..d-1) sees the risk set with the
 // fraction k/d of every tied event removed, so S0_k = S0 - (k/d)(d0 + d1 r) and
 // S1_k = S1 - (k/d) d1 r; since dS0_k/dbeta = S1_k and dS1_k/dbeta = S1_k, the
 // derivatives below are exact (Therneau & Grambsch 2000, sec. 3.3.1).
 template <Ties TIES>
-void add_event_time(const EventTime& time, double relative_hazard, PartialLikelihood& sums) {
+void add_event_time(const EventTime& time, double relative_hazard, Sums& sums) {
   const double events = time.events_control + time.events_treatment;
   if (TIES == Ties::breslow || events == 1.0) {
     const double treatment_weight = time.at_risk_treatment * relative_hazard;
     const double denominator = time.at_risk_control + treatment_weight;
     const double share = treatment_weight / denominator;
-    sums.log_likelihood -= events * std::log(denominator);
-    sums.score -= events * share;
+    for (double k = 0.0; k < events; k += 1.0) {
+      sums.log_denominators.add_log_of(denominator);
+    }
+    sums.share_sum += events * share;
     sums.information += events * share * (1.0 - share);
     return;
   }
@@ -70,8 +104,8 @@ void add_event_time(const EventTime& time, double relative_hazard, PartialLikeli
     const double treatment_weight = (time.at_risk_treatment - removed * time.events_treatment) * relative_hazard;
     const double denominator = (time.at_risk_control - removed * time.events_control) + treatment_weight;
     const double share = treatment_weight / denominator;
-    sums.log_likelihood -= std::log(denominator);
-    sums.score -= share;
+    sums.log_denominators.add_log_of(denominator);
+    sums.share_sum += share;
     sums.information += share * (1.0 - share);
   }
 }
@@ -79,7 +113,7 @@ void add_event_time(const EventTime& time, double relative_hazard, PartialLikeli
 template <Ties TIES>
 PartialLikelihood evaluate(std::span<const EventTable> tables, double beta) {
   const double relative_hazard = std::exp(beta);
-  PartialLikelihood sums;
+  Sums sums;
   double treatment_events = 0.0;
   for (const EventTable& table : tables) {
     treatment_events += table.events[TREATMENT];
@@ -87,9 +121,8 @@ PartialLikelihood evaluate(std::span<const EventTable> tables, double beta) {
       add_event_time<TIES>(event_time(row), relative_hazard, sums);
     }
   }
-  sums.log_likelihood += treatment_events * beta;
-  sums.score += treatment_events;
-  return sums;
+  return {treatment_events * beta - sums.log_denominators.value(), treatment_events - sums.share_sum,
+          sums.information};
 }
 
 PartialLikelihood evaluate(std::span<const EventTable> tables, Ties ties, double beta) {
@@ -135,7 +168,7 @@ Estimate classify(std::span<const EventTable> tables) {
 // and its term does not depend on beta.
 template <Ties TIES>
 double limit_log_likelihood(std::span<const EventTable> tables, int favoured_arm) {
-  PartialLikelihood sums;
+  Sums sums;
   for (const EventTable& table : tables) {
     for (const EventRow& row : table.rows) {
       EventTime time = event_time(row);
@@ -149,7 +182,7 @@ double limit_log_likelihood(std::span<const EventTable> tables, int favoured_arm
       add_event_time<TIES>(time, 1.0, sums);
     }
   }
-  return sums.log_likelihood;
+  return -sums.log_denominators.value();
 }
 
 double limit_log_likelihood(std::span<const EventTable> tables, Ties ties, int favoured_arm) {
@@ -162,6 +195,14 @@ double limit_log_likelihood(std::span<const EventTable> tables, Ties ties, int f
 double signed_root(double beta, double log_likelihood, double log_likelihood_at_zero) {
   const double statistic = std::max(0.0, 2.0 * (log_likelihood - log_likelihood_at_zero));
   return beta > 0.0 ? -std::sqrt(statistic) : (beta < 0.0 ? std::sqrt(statistic) : 0.0);
+}
+
+// A log-likelihood that is not finite (exp(beta) overflowed or underflowed)
+// counts as a decrease; so does a fall beyond rounding, as a rounding-level
+// fall near the maximum would only trigger useless halvings.
+bool decreases(const PartialLikelihood& current, const PartialLikelihood& candidate) {
+  const double rounding = DECREASE_TOLERANCE * (1.0 + std::abs(current.log_likelihood));
+  return !(std::isfinite(candidate.log_likelihood) && candidate.log_likelihood >= current.log_likelihood - rounding);
 }
 
 bool small_step(double step, double beta) {
@@ -185,10 +226,7 @@ void newton_raphson(std::span<const EventTable> tables, Ties ties, const Partial
     double step = current.score / current.information;
     PartialLikelihood candidate = evaluate(tables, ties, beta + step);
     int halvings = 0;
-    // A step already below the tolerance is accepted even if rounding makes
-    // the log-likelihood look lower.
-    while (!(candidate.log_likelihood >= current.log_likelihood) && !small_step(step, beta) &&
-           halvings < MAX_HALVINGS) {
+    while (decreases(current, candidate) && !small_step(step, beta) && halvings < MAX_HALVINGS) {
       step *= 0.5;
       candidate = evaluate(tables, ties, beta + step);
       ++halvings;

@@ -5,9 +5,8 @@
 // likelihood and the Kaplan-Meier estimate are all computed.
 
 #include <algorithm>
-#include <array>
-#include <cmath>
 #include <cassert>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -54,8 +53,8 @@ bool insertion_sort(std::span<Observation> items, std::size_t move_budget) {
 }
 
 // Distribution counting into equal-width time buckets followed by straight
-// insertion (Knuth, TAOCP vol. 3, sec. 5.2 Algorithm D and ex. 5.2.1-?; the
-// "bucket sort" of Cormen et al. ch. 8.4). The bucket of a time,
+// insertion (Knuth, TAOCP vol. 3, sec. 5.2, Algorithm D and sec. 5.2.1; the
+// bucket sort of Cormen et al., Introduction to Algorithms, sec. 8.4). The bucket of a time,
 // floor(time * buckets / latest), never decreases with the time, so after the
 // distribution only observations sharing a bucket can be out of order and the
 // insertion pass is close to linear. Two passes over the data instead of the
