@@ -39,7 +39,7 @@ struct EventTable {
 
 //! Reusable scratch for build_event_tables (one per thread).
 struct StatisticsWorkspace {
-  std::vector<Observation> sorted;
+  std::vector<Observation> sorted; //!< by time (by stratum, then time, when stratified)
   std::vector<EventTable> tables; //!< one per stratum
   std::vector<std::uint32_t> sort_buckets; //!< bucket counts of the time sort
 };

@@ -1,10 +1,10 @@
 // Cox proportional hazards model with one binary covariate (x = 1 for the
 // treatment arm), fitted by maximising the partial likelihood (Cox 1972) with
 // Newton-Raphson from beta = 0 and step halving, as R's coxph does (Therneau &
-// Grambsch 2000, sec. 3.2 and 3.3). Ties follow Breslow (1974) or Efron (1977)
-// in the form given by Therneau & Grambsch sec. 3.3; the stratified model sums
-// the log partial likelihoods of the strata (Kalbfleisch & Prentice 2002,
-// sec. 4.4).
+// Grambsch 2000, "Modeling Survival Data", ch. 3). Ties follow Breslow (1974)
+// or Efron (1977) in the form given by Therneau & Grambsch ch. 3; the
+// stratified model sums the log partial likelihoods of the strata
+// (Kalbfleisch & Prentice 2002, ch. 4).
 //
 // With x binary, the risk-set sums at one event time reduce to counts:
 //   S0(beta) = n0 + n1 r,  S1 = S2 = n1 r,  r = exp(beta),
@@ -12,6 +12,7 @@
 // with p = S1 / S0 the treatment share of the risk set's weight.
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -25,15 +26,15 @@ namespace {
 constexpr double INFINITY_VALUE = std::numeric_limits<double>::infinity();
 constexpr int MAX_ITERATIONS = 30;
 constexpr int MAX_HALVINGS = 30;
-constexpr double BETA_TOLERANCE = 1e-9;           // relative (absolute below |beta| = 1)
-constexpr double LOG_LIKELIHOOD_TOLERANCE = 1e-12; // absolute change
-constexpr double DECREASE_TOLERANCE = 1e-11;       // relative fall still taken as rounding
+constexpr double BETA_TOLERANCE = 1e-9;             // relative (absolute below |beta| = 1)
+constexpr double LOG_LIKELIHOOD_TOLERANCE = 1e-12;  // absolute change
+constexpr double DECREASE_TOLERANCE = 1e-11;        // relative fall still taken as rounding
 
 //! Log partial likelihood and its first two derivatives in beta.
 struct PartialLikelihood {
   double log_likelihood = 0.0;
-  double score = 0.0;       // U = d logL / d beta
-  double information = 0.0; // I = -d2 logL / d beta2
+  double score = 0.0;        // U = d logL / d beta
+  double information = 0.0;  // I = -d2 logL / d beta2
 };
 
 //! The risk set and the events at one distinct event time, as doubles.
@@ -54,51 +55,65 @@ EventTime event_time(const EventRow& row) {
 // instead of one per event time (the product's relative rounding error grows
 // like k * 2^-53 over k factors, far below the tolerances used here).
 class LogSum {
-public:
+ public:
   void add_log_of(double x) {
     product_ *= x;
     if (product_ > LARGE || product_ < SMALL) {
-      int exponent = 0;
-      product_ = std::frexp(product_, &exponent); // 0 and infinity pass through
-      exponent_ += exponent;
+      renormalise();
     }
   }
   double value() const { return std::log(product_) + static_cast<double>(exponent_) * LN2; }
 
-private:
+ private:
+  // Moves the binary exponent of the product into exponent_, by bit
+  // manipulation rather than a call to std::frexp, which would make the
+  // compiler spill the callers' running sums in the hot loop.
+  void renormalise() {
+    const auto bits = std::bit_cast<std::uint64_t>(product_);
+    const auto biased_exponent = static_cast<std::int64_t>((bits >> 52) & 0x7ff);
+    if (biased_exponent == 0 || biased_exponent == 0x7ff) {
+      return;  // 0, subnormal, infinity or NaN: left for the final log to report
+    }
+    exponent_ += biased_exponent - 1023;
+    product_ = std::bit_cast<double>((bits & ~EXPONENT_BITS) | ONE_EXPONENT);  // in [1, 2)
+  }
+
   static constexpr double LARGE = 0x1p+500;
   static constexpr double SMALL = 0x1p-500;
   static constexpr double LN2 = 0.693147180559945309417232121458176568;
+  static constexpr std::uint64_t EXPONENT_BITS = 0x7ffULL << 52;
+  static constexpr std::uint64_t ONE_EXPONENT = 1023ULL << 52;
   double product_ = 1.0;
   std::int64_t exponent_ = 0;
 };
 
 struct Sums {
-  LogSum log_denominators; // sum of log S0 over the events
-  double share_sum = 0.0;  // sum of p over the events
+  LogSum log_denominators;  // sum of log S0 over the events
+  double share_sum = 0.0;   // sum of p over the events
   double information = 0.0;
 };
 
-// Adds the denominator terms of one event time; the d1 * beta and d1 terms of
-// logL and U are added by the caller. Breslow: each of the d tied events sees
-// the whole risk set. Efron: the k-th (k = 0..d-1) sees the risk set with the
-// fraction k/d of every tied event removed, so S0_k = S0 - (k/d)(d0 + d1 r) and
-// S1_k = S1 - (k/d) d1 r; since dS0_k/dbeta = S1_k and dS1_k/dbeta = S1_k, the
-// derivatives below are exact (Therneau & Grambsch 2000, sec. 3.3.1).
-template <Ties TIES>
-void add_event_time(const EventTime& time, double relative_hazard, Sums& sums) {
-  const double events = time.events_control + time.events_treatment;
-  if (TIES == Ties::breslow || events == 1.0) {
-    const double treatment_weight = time.at_risk_treatment * relative_hazard;
-    const double denominator = time.at_risk_control + treatment_weight;
-    const double share = treatment_weight / denominator;
-    for (double k = 0.0; k < events; k += 1.0) {
-      sums.log_denominators.add_log_of(denominator);
-    }
-    sums.share_sum += events * share;
-    sums.information += events * share * (1.0 - share);
-    return;
+// Adds the denominator terms of one event time with d events, each of which
+// sees the whole risk set: exact for d = 1, Breslow's approximation for d > 1.
+// The d1 * beta and d1 terms of logL and U are added by the caller.
+inline void add_whole_risk_set(const EventTime& time, double events, double relative_hazard, Sums& sums) {
+  const double treatment_weight = time.at_risk_treatment * relative_hazard;
+  const double denominator = time.at_risk_control + treatment_weight;
+  const double share = treatment_weight / denominator;
+  sums.log_denominators.add_log_of(denominator);
+  for (double k = 1.0; k < events; k += 1.0) {  // S0^d
+    sums.log_denominators.add_log_of(denominator);
   }
+  sums.share_sum += events * share;
+  sums.information += events * share * (1.0 - share);
+}
+
+// Efron's approximation for d > 1 tied events: the k-th (k = 0..d-1) sees the
+// risk set with the fraction k/d of every tied event removed, so
+// S0_k = S0 - (k/d)(d0 + d1 r) and S1_k = S1 - (k/d) d1 r; since
+// dS0_k/dbeta = S1_k and dS1_k/dbeta = S1_k, the derivatives below are exact
+// (Efron 1977; Therneau & Grambsch 2000, ch. 3).
+void add_efron_ties(const EventTime& time, double events, double relative_hazard, Sums& sums) {
   for (double k = 0.0; k < events; k += 1.0) {
     const double removed = k / events;
     const double treatment_weight = (time.at_risk_treatment - removed * time.events_treatment) * relative_hazard;
@@ -111,18 +126,38 @@ void add_event_time(const EventTime& time, double relative_hazard, Sums& sums) {
 }
 
 template <Ties TIES>
+void add_event_time(const EventTime& time, double relative_hazard, Sums& sums) {
+  const double events = time.events_control + time.events_treatment;
+  if (TIES == Ties::efron && events > 1.0) {
+    add_efron_ties(time, events, relative_hazard, sums);
+  } else {
+    add_whole_risk_set(time, events, relative_hazard, sums);
+  }
+}
+
+template <Ties TIES>
 PartialLikelihood evaluate(std::span<const EventTable> tables, double beta) {
   const double relative_hazard = std::exp(beta);
-  Sums sums;
+  // Two independent sets of sums, alternating over the rows, halve the
+  // length of the floating-point dependency chains.
+  Sums even;
+  Sums odd;
   double treatment_events = 0.0;
   for (const EventTable& table : tables) {
     treatment_events += table.events[TREATMENT];
-    for (const EventRow& row : table.rows) {
-      add_event_time<TIES>(event_time(row), relative_hazard, sums);
+    const std::size_t rows = table.rows.size();
+    std::size_t i = 0;
+    for (; i + 1 < rows; i += 2) {
+      add_event_time<TIES>(event_time(table.rows[i]), relative_hazard, even);
+      add_event_time<TIES>(event_time(table.rows[i + 1]), relative_hazard, odd);
+    }
+    if (i < rows) {
+      add_event_time<TIES>(event_time(table.rows[i]), relative_hazard, even);
     }
   }
-  return {treatment_events * beta - sums.log_denominators.value(), treatment_events - sums.share_sum,
-          sums.information};
+  const double log_denominators = even.log_denominators.value() + odd.log_denominators.value();
+  return {treatment_events * beta - log_denominators, treatment_events - (even.share_sum + odd.share_sum),
+          even.information + odd.information};
 }
 
 PartialLikelihood evaluate(std::span<const EventTable> tables, Ties ties, double beta) {
@@ -202,7 +237,8 @@ double signed_root(double beta, double log_likelihood, double log_likelihood_at_
 // fall near the maximum would only trigger useless halvings.
 bool decreases(const PartialLikelihood& current, const PartialLikelihood& candidate) {
   const double rounding = DECREASE_TOLERANCE * (1.0 + std::abs(current.log_likelihood));
-  return !(std::isfinite(candidate.log_likelihood) && candidate.log_likelihood >= current.log_likelihood - rounding);
+  const bool finite = std::isfinite(candidate.log_likelihood);
+  return !(finite && candidate.log_likelihood >= current.log_likelihood - rounding);
 }
 
 bool small_step(double step, double beta) {
@@ -210,7 +246,7 @@ bool small_step(double step, double beta) {
 }
 
 // Newton-Raphson from beta = 0, halving the step while the log-likelihood
-// decreases (Therneau & Grambsch 2000, sec. 3.2; R's coxph). Converged when
+// decreases (Therneau & Grambsch 2000, ch. 3; R's coxph). Converged when
 // a full step changes beta by less than BETA_TOLERANCE relative or the
 // log-likelihood by less than LOG_LIKELIHOOD_TOLERANCE; the reported beta is the
 // last iterate, so its error is of the order of the square of that step.
@@ -221,7 +257,7 @@ void newton_raphson(std::span<const EventTable> tables, Ties ties, const Partial
   for (int iteration = 1; iteration <= MAX_ITERATIONS; ++iteration) {
     result.iterations = iteration;
     if (!(current.information > 0.0)) {
-      break; // numerically flat at an extreme beta; report the last iterate
+      break;  // numerically flat at an extreme beta; report the last iterate
     }
     double step = current.score / current.information;
     PartialLikelihood candidate = evaluate(tables, ties, beta + step);
@@ -246,9 +282,10 @@ void newton_raphson(std::span<const EventTable> tables, Ties ties, const Partial
   result.z_lr = signed_root(beta, current.log_likelihood, at_zero.log_likelihood);
 }
 
-} // namespace
+}  // namespace
 
-// When the MLE does not exist (monotone likelihood) log_hr is +-infinity, se
+// When the MLE does not exist (monotone likelihood; Therneau & Grambsch 2000,
+// ch. 3, on infinite coefficients) log_hr is +-infinity, se
 // infinity, z_wald 0, converged false, and z_lr and log_likelihood come from
 // the supremum of the likelihood (its limit); z_score is computed as usual.
 // When the likelihood is flat, log_hr is 0, se infinity and every z is 0.
@@ -260,23 +297,19 @@ CoxResult cox_fit(std::span<const EventTable> tables, Ties ties) {
 
   const Estimate estimate = classify(tables);
   switch (estimate) {
-  case Estimate::finite:
-    newton_raphson(tables, ties, at_zero, result);
-    break;
-  case Estimate::plus_infinity:
-  case Estimate::minus_infinity: {
-    const bool plus = estimate == Estimate::plus_infinity;
-    result.log_hr = plus ? INFINITY_VALUE : -INFINITY_VALUE;
-    result.se = INFINITY_VALUE;
-    result.log_likelihood = limit_log_likelihood(tables, ties, plus ? TREATMENT : CONTROL);
-    result.z_lr = signed_root(result.log_hr, result.log_likelihood, at_zero.log_likelihood);
-    break;
-  }
-  case Estimate::undefined:
-    result.se = INFINITY_VALUE;
-    break;
+    case Estimate::finite: newton_raphson(tables, ties, at_zero, result); break;
+    case Estimate::plus_infinity:
+    case Estimate::minus_infinity: {
+      const bool plus = estimate == Estimate::plus_infinity;
+      result.log_hr = plus ? INFINITY_VALUE : -INFINITY_VALUE;
+      result.se = INFINITY_VALUE;
+      result.log_likelihood = limit_log_likelihood(tables, ties, plus ? TREATMENT : CONTROL);
+      result.z_lr = signed_root(result.log_hr, result.log_likelihood, at_zero.log_likelihood);
+      break;
+    }
+    case Estimate::undefined: result.se = INFINITY_VALUE; break;
   }
   return result;
 }
 
-} // namespace trialsim
+}  // namespace trialsim

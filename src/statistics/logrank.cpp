@@ -1,9 +1,9 @@
 // Log-rank test (Mantel 1966; Peto & Peto 1972) with the hypergeometric
 // variance, which is exact under tied event times: at each distinct event time
 // the d events are a draw without replacement from the n at risk
-// (Kalbfleisch & Prentice 2002, sec. 7.2.2; Collett 2015, sec. 2.6). The
-// stratified test sums O - E and V over strata (K & P sec. 7.2.3), matching
-// R's survdiff with strata().
+// (Kalbfleisch & Prentice 2002; Collett 2015, "Modelling Survival Data in
+// Medical Research", ch. 2). The stratified test sums O - E and V over strata
+// (Mantel & Haenszel 1959), matching R's survdiff with strata().
 
 #include <cmath>
 #include <span>
@@ -33,7 +33,7 @@ void add_table(const EventTable& table, LogrankSums& sums) {
   }
 }
 
-} // namespace
+}  // namespace
 
 LogrankResult logrank(std::span<const EventTable> tables) {
   LogrankSums sums;
@@ -48,4 +48,4 @@ LogrankResult logrank(std::span<const EventTable> tables) {
   return result;
 }
 
-} // namespace trialsim
+}  // namespace trialsim

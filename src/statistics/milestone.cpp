@@ -14,7 +14,7 @@ namespace {
 
 struct KaplanMeier {
   double survival = 1.0;
-  double greenwood_sum = 0.0; // sum of d / (n (n - d))
+  double greenwood_sum = 0.0;  // sum of d / (n (n - d))
 };
 
 void add_event_time(int at_risk, int events, KaplanMeier& estimate) {
@@ -31,7 +31,7 @@ void add_event_time(int at_risk, int events, KaplanMeier& estimate) {
   }
 }
 
-} // namespace
+}  // namespace
 
 // KM needs the risk sets only where events happen, which is what the event
 // table holds; rows at times after the landmark do not count, rows exactly at
@@ -58,4 +58,4 @@ MilestoneResult milestone(const EventTable& table, double landmark) {
   return result;
 }
 
-} // namespace trialsim
+}  // namespace trialsim

@@ -1,0 +1,86 @@
+#pragma once
+// The readers of each block of the design file, shared by the files of
+// src/config. Each reads one block from a Field, checks it, and returns plain
+// Design values; none sees the rest of the file except through its arguments.
+
+#include <yaml-cpp/yaml.h>
+
+#include <array>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "trialsim/config.hpp"
+#include "trialsim/design.hpp"
+#include "yaml_reader.hpp"
+
+namespace trialsim::config {
+
+// ---- survival_forms.cpp ----
+
+//! Whose law a `survival:` (or dropout) mapping describes; only the treatment
+//! arm may be given relative to the control.
+enum class SurvivalRole { control, treatment, stratum_control, dropout };
+
+struct ParsedSurvival {
+  SurvivalModel model;    //!< complete, except the base and cure of a relative law
+  bool relative = false;  //!< relative_to_control: only the hazard ratios are set
+  YAML::Node form;        //!< the form in canonical shape, for the resolved design
+};
+
+ParsedSurvival read_survival(const Field& survival, SurvivalRole role);
+
+//! The treatment law of a `relative_to_control` arm: the control's base hazard
+//! and cure fraction with the treatment's hazard ratios.
+SurvivalModel relative_to(const SurvivalModel& control, const ParsedSurvival& treatment);
+
+// ---- allocation.cpp ----
+
+struct ParsedAllocation {
+  Allocation allocation;
+  //! Each stratum's own control survival, when the strata give them.
+  std::vector<std::optional<ParsedSurvival>> stratum_survival;
+};
+
+ParsedAllocation read_allocation(const Field& allocation);
+
+// ---- enrollment.cpp ----
+
+Enrollment read_enrollment(const Field& enrollment);
+
+// ---- analyses.cpp ----
+
+//! The looks; `population` is the top-level analysis_population (may be
+//! absent); `design` already holds the enrolment and the follow-up.
+std::vector<Look> read_looks(const Field& analyses, const Field& population, const Design& design);
+
+//! Information fractions planned from the triggers (event counts or patient
+//! counts), or nothing when the looks are not all of one such kind.
+std::optional<std::vector<double>> planned_information_fractions(const Design& design);
+
+// ---- test_plan.cpp ----
+
+//! The test; `design` already holds the looks, the follow-up and the strata.
+//! `test` may be absent (every default).
+TestPlan read_test(const Field& test, const Design& design);
+
+// ---- overrides.cpp ----
+
+//! Applies `--set` overrides to the tree; returns the key paths they replaced.
+std::set<std::string> apply_overrides(YAML::Node& root, std::span<const Override> overrides);
+
+// ---- resolved_yaml.cpp ----
+
+//! The survival forms as given, in canonical shape (Null nodes where absent).
+struct SurvivalForms {
+  std::array<YAML::Node, 2> arms;     //!< Null for the control when the strata give its survival
+  std::vector<YAML::Node> strata;     //!< one per stratum when the strata give survival, else empty
+  std::array<YAML::Node, 2> dropout;  //!< Null for an arm without dropout
+};
+
+//! The design with every default filled in, as YAML that parse_design reads back to the same Design.
+std::string resolved_yaml(const Design& design, const SurvivalForms& forms);
+
+}  // namespace trialsim::config

@@ -1,0 +1,118 @@
+// enrollment: the sample size and the arrival rate, given per period or as
+// recruiting site groups whose rates are summed into one piecewise-constant rate.
+
+#include <algorithm>
+
+#include "design_parts.hpp"
+
+namespace trialsim::config {
+
+namespace {
+
+// Far beyond any trial; keeps patient indices well inside an int.
+constexpr std::int64_t MAX_SAMPLE_SIZE = 100'000'000;
+
+int read_sample_size(const Field& field) {
+  const std::int64_t size = field.positive_integer();
+  if (size < 2) field.fail("must be at least 2 (one patient per arm), got " + field.shown());
+  if (size > MAX_SAMPLE_SIZE)
+    field.fail("must be at most " + std::to_string(MAX_SAMPLE_SIZE) + ", got " + field.shown());
+  return static_cast<int>(size);
+}
+
+std::vector<RatePeriod> read_rates(const Field& field) {
+  const std::vector<Field> items = field.items();
+  if (items.empty()) field.fail("must list at least one period, as {from: 0, rate: R}");
+  std::vector<RatePeriod> periods;
+  for (const Field& item : items) {
+    item.expect_keys({"from", "rate"});
+    const Field from = item.required("from");
+    RatePeriod period{from.non_negative(), item.required("rate").non_negative()};
+    if (periods.empty() && period.from != 0.0) from.fail("the first period must start at 0, got " + from.shown());
+    if (!periods.empty() && !(period.from > periods.back().from)) {
+      from.fail("periods must start in increasing order, got " + from.shown() + " after " +
+                format_number(periods.back().from));
+    }
+    periods.push_back(period);
+  }
+  if (periods.back().rate <= 0.0) {
+    items.back().child("rate").fail("the last period's rate must be positive, or enrolment never completes");
+  }
+  return periods;
+}
+
+Site read_site(const Field& item) {
+  item.expect_keys({"name", "from", "to", "rate"});
+  Site site;
+  site.name = item.required("name").text();
+  if (site.name.empty()) item.child("name").fail("must not be empty");
+  if (item.has("from")) site.from = item.child("from").non_negative();
+  const Field to = item.child("to");
+  if (to.present()) {
+    site.to = to.number();
+    if (!(site.to > site.from)) {
+      to.fail("must be after the site's start (" + format_number(site.from) + "), got " + to.shown());
+    }
+  }
+  site.rate = item.required("rate").positive();
+  return site;
+}
+
+// The summed rate: constant between consecutive site starts and ends.
+std::vector<RatePeriod> summed_rate(const std::vector<Site>& sites) {
+  std::vector<double> starts{0.0};
+  for (const Site& site : sites) {
+    starts.push_back(site.from);
+    if (site.to < INFINITE_TIME) starts.push_back(site.to);
+  }
+  std::sort(starts.begin(), starts.end());
+  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+  std::vector<RatePeriod> periods;
+  for (double start : starts) {
+    double rate = 0.0;
+    for (const Site& site : sites) {
+      if (site.from <= start && start < site.to) rate += site.rate;
+    }
+    if (periods.empty() || periods.back().rate != rate) periods.push_back({start, rate});
+  }
+  return periods;
+}
+
+std::vector<Site> read_sites(const Field& field) {
+  const std::vector<Field> items = field.items();
+  if (items.empty()) field.fail("must list at least one site, as {name: N, from: T, rate: R}");
+  std::vector<Site> sites;
+  for (const Field& item : items) {
+    Site site = read_site(item);
+    for (const Site& earlier : sites) {
+      if (earlier.name == site.name) item.child("name").fail("duplicate site name '" + site.name + "'");
+    }
+    sites.push_back(std::move(site));
+  }
+  return sites;
+}
+
+}  // namespace
+
+Enrollment read_enrollment(const Field& field) {
+  field.expect_keys({"sample_size", "rates", "sites"});
+  Enrollment enrollment;
+  enrollment.sample_size = read_sample_size(field.required("sample_size"));
+  const Field rates = field.child("rates");
+  const Field sites = field.child("sites");
+  if (rates.present() && sites.present()) sites.fail("give either rates or sites, not both");
+  if (rates.present()) {
+    enrollment.periods = read_rates(rates);
+    return enrollment;
+  }
+  if (!sites.present()) rates.fail("is required (or give sites)");
+  enrollment.sites = read_sites(sites);
+  enrollment.periods = summed_rate(enrollment.sites);
+  if (enrollment.periods.back().rate <= 0.0) {
+    sites.fail("no site recruits after time " + format_number(enrollment.periods.back().from) +
+               ", so enrolment might never complete; leave out `to` for at least one site");
+  }
+  return enrollment;
+}
+
+}  // namespace trialsim::config

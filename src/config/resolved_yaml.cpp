@@ -1,0 +1,210 @@
+// The resolved design: the whole Design written back as a design file, every
+// default filled in, numbers in their shortest exact form, so that reading it
+// again gives the same Design and the same text. Survival laws keep the form
+// the user chose (event probability at a time, landmarks, median, ...), which
+// reads better than the hazards they imply and converts back identically.
+
+#include "design_parts.hpp"
+
+namespace trialsim::config {
+
+namespace {
+
+YAML::Node text_node(const std::string& text) {
+  return YAML::Node(text);
+}
+YAML::Node integer_node(std::int64_t value) {
+  return YAML::Node(std::to_string(value));
+}
+YAML::Node boolean_node(bool value) {
+  return YAML::Node(value ? "true" : "false");
+}
+
+YAML::Node arms_node(const Design& design, const SurvivalForms& forms) {
+  YAML::Node arms(YAML::NodeType::Sequence);
+  for (std::size_t arm = 0; arm < 2; ++arm) {
+    YAML::Node entry;
+    entry["id"] = text_node(design.arms[arm].id);
+    entry["label"] = text_node(design.arms[arm].label);
+    if (!forms.arms[arm].IsNull()) entry["survival"] = forms.arms[arm];
+    arms.push_back(entry);
+  }
+  return arms;
+}
+
+YAML::Node allocation_node(const Design& design, const SurvivalForms& forms) {
+  YAML::Node allocation;
+  allocation["ratio"] =
+      number_list({static_cast<double>(design.allocation.ratio[0]), static_cast<double>(design.allocation.ratio[1])});
+  allocation["block_size"] = integer_node(design.allocation.block_size);
+  YAML::Node strata(YAML::NodeType::Sequence);
+  for (std::size_t s = 0; s < design.allocation.strata.size(); ++s) {
+    YAML::Node stratum = flow_mapping();
+    stratum["name"] = text_node(design.allocation.strata[s].name);
+    stratum["prevalence"] = number_node(design.allocation.strata[s].prevalence);
+    if (!forms.strata.empty()) stratum["survival"] = forms.strata[s];
+    strata.push_back(stratum);
+  }
+  allocation["strata"] = strata;
+  return allocation;
+}
+
+YAML::Node enrollment_node(const Enrollment& enrollment) {
+  YAML::Node node;
+  node["sample_size"] = integer_node(enrollment.sample_size);
+  YAML::Node periods(YAML::NodeType::Sequence);
+  for (const Site& site : enrollment.sites) {
+    YAML::Node entry = flow_mapping();
+    entry["name"] = text_node(site.name);
+    entry["from"] = number_node(site.from);
+    if (site.to < INFINITE_TIME) entry["to"] = number_node(site.to);
+    entry["rate"] = number_node(site.rate);
+    periods.push_back(entry);
+  }
+  for (std::size_t k = 0; enrollment.sites.empty() && k < enrollment.periods.size(); ++k) {
+    YAML::Node entry = flow_mapping();
+    entry["from"] = number_node(enrollment.periods[k].from);
+    entry["rate"] = number_node(enrollment.periods[k].rate);
+    periods.push_back(entry);
+  }
+  node[enrollment.sites.empty() ? "rates" : "sites"] = periods;
+  return node;
+}
+
+void add_optional_blocks(YAML::Node& root, const Design& design, const SurvivalForms& forms) {
+  if (design.fixed_follow_up) {
+    YAML::Node follow_up = flow_mapping();
+    follow_up["fixed"] = number_node(*design.fixed_follow_up);
+    root["follow_up"] = follow_up;
+  }
+  if (!forms.dropout[0].IsNull() || !forms.dropout[1].IsNull()) {
+    YAML::Node dropout;
+    for (std::size_t arm = 0; arm < 2; ++arm) {
+      if (!forms.dropout[arm].IsNull()) dropout[design.arms[arm].id] = forms.dropout[arm];
+    }
+    root["dropout"] = dropout;
+  }
+  YAML::Node crossover = flow_mapping();
+  crossover["control_to_treatment"] = number_node(design.crossover[CONTROL]);
+  crossover["treatment_to_control"] = number_node(design.crossover[TREATMENT]);
+  root["crossover"] = crossover;
+  root["exclusion"] = number_node(design.exclusion);
+  root["as_treated"] = boolean_node(design.as_treated);
+}
+
+const char* trigger_key(Trigger::Kind kind) {
+  switch (kind) {
+    case Trigger::Kind::events: return "events";
+    case Trigger::Kind::time: return "time";
+    case Trigger::Kind::enrolled: return "enrolled";
+    default: return "completed_follow_up";
+  }
+}
+
+YAML::Node look_node(const Look& look) {
+  YAML::Node when = flow_mapping();
+  for (const Trigger& trigger : look.triggers) {
+    when[trigger_key(trigger.kind)] =
+        trigger.kind == Trigger::Kind::all_completed ? text_node("all") : number_node(trigger.value);
+  }
+  when["lag"] = number_node(look.lag);
+  if (look.triggers.size() > 1) when["combine"] = text_node(look.combine == Look::Combine::first ? "first" : "last");
+  YAML::Node node;
+  node["name"] = text_node(look.name);
+  node["when"] = when;
+  node["population"] = text_node(look.population == Population::first_completed ? "first_completed" : "all_randomised");
+  return node;
+}
+
+const char* statistic_name(Statistic statistic) {
+  switch (statistic) {
+    case Statistic::cox_wald: return "cox_wald";
+    case Statistic::cox_score: return "cox_score";
+    case Statistic::cox_lr: return "cox_lr";
+    case Statistic::milestone: return "milestone";
+    default: return "logrank";
+  }
+}
+
+const char* spending_name(Boundary::Spending spending) {
+  switch (spending) {
+    case Boundary::Spending::pocock: return "pocock";
+    case Boundary::Spending::hsd: return "hsd";
+    case Boundary::Spending::power: return "power";
+    default: return "obrien_fleming";
+  }
+}
+
+YAML::Node boundary_node(const Boundary& boundary) {
+  YAML::Node node = flow_mapping();
+  switch (boundary.family) {
+    case Boundary::Family::pocock: node["family"] = text_node("pocock"); break;
+    case Boundary::Family::haybittle_peto:
+      node["family"] = text_node("haybittle_peto");
+      node["interim_z"] = number_node(boundary.interim_z);
+      break;
+    case Boundary::Family::wang_tsiatis:
+      node["family"] = text_node("wang_tsiatis");
+      node["parameter"] = number_node(boundary.parameter);
+      break;
+    case Boundary::Family::nominal:
+      node["family"] = text_node("nominal");
+      node["alpha"] = number_list(boundary.nominal_alpha);
+      break;
+    case Boundary::Family::spending:
+      node["family"] = text_node("spending");
+      node["function"] = text_node(spending_name(boundary.spending));
+      if (boundary.spending == Boundary::Spending::hsd || boundary.spending == Boundary::Spending::power) {
+        node["parameter"] = number_node(boundary.parameter);
+      }
+      break;
+    default: node["family"] = text_node("obrien_fleming"); break;
+  }
+  return node;
+}
+
+YAML::Node test_node(const TestPlan& test) {
+  YAML::Node node;
+  node["statistic"] = text_node(statistic_name(test.statistic));
+  node["ties"] = text_node(test.ties == Ties::efron ? "efron" : "breslow");
+  node["sides"] = integer_node(test.sides);
+  node["alpha"] = number_node(test.alpha);
+  node["boundary"] = boundary_node(test.boundary);
+  node["information_fractions"] = number_list(test.information_fractions);
+  if (test.futility.scale != Futility::Scale::none) {
+    YAML::Node futility = flow_mapping();
+    futility[test.futility.scale == Futility::Scale::z ? "z" : "hazard_ratio"] = number_list(test.futility.values);
+    futility["binding"] = boolean_node(test.futility.binding);
+    node["futility"] = futility;
+  }
+  node["stratified"] = boolean_node(test.stratified);
+  if (test.milestone < INFINITE_TIME) node["milestone"] = number_node(test.milestone);
+  return node;
+}
+
+}  // namespace
+
+std::string resolved_yaml(const Design& design, const SurvivalForms& forms) {
+  YAML::Node root;
+  root["name"] = text_node(design.name);
+  root["time_unit"] = text_node(design.time_unit);
+  if (design.start_date) root["start_date"] = text_node(*design.start_date);
+  root["arms"] = arms_node(design, forms);
+  root["allocation"] = allocation_node(design, forms);
+  root["enrollment"] = enrollment_node(design.enrollment);
+  add_optional_blocks(root, design, forms);
+  YAML::Node looks(YAML::NodeType::Sequence);
+  for (const Look& look : design.looks) looks.push_back(look_node(look));
+  root["analyses"] = looks;
+  root["test"] = test_node(design.test);
+  YAML::Node simulation;
+  simulation["replicates"] = integer_node(design.simulation.replicates);
+  simulation["seed"] = text_node(std::to_string(design.simulation.seed));
+  root["simulation"] = simulation;
+  YAML::Emitter out;
+  out.SetIndent(2);
+  out << root;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace trialsim::config
