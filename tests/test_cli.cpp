@@ -136,7 +136,7 @@ TEST_F(CliTest, RunWritesTheFileThatShowReadsBack) {
 
   const Command show = trialsim("show " + output.string());
   ASSERT_EQ(show.exit_code, 0) << show.err;
-  EXPECT_EQ(show.out.substr(0, show.out.find("(trialsim ")), run.out);
+  EXPECT_EQ(show.out.substr(0, show.out.find("  (trialsim ")), run.out);
 }
 
 TEST_F(CliTest, ReplicatesSeedAndSetOverrideTheFile) {

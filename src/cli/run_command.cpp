@@ -80,6 +80,7 @@ int run(RunArguments& arguments) {
   writer.commit(results, seconds, threads);
 
   print_results(std::cout, design, results);
+  std::cout.flush(); // the table comes before the note on stderr when both go to one terminal
   if (!arguments.quiet) {
     std::cerr << "wrote " << output << " (" << seconds << " s" << ", "
               << static_cast<long long>(static_cast<double>(results.replicates) / seconds) << " replicates/s on "

@@ -80,7 +80,7 @@ void print_decision_table(std::ostream& out, const Design& design, const Results
   TextTable table(header);
   for (const LookSummary& look : results.looks) {
     std::vector<std::string> row{look.name, format("%.3f", look.information_fraction), number(look.boundary_z, "%.4f"),
-                                 number(look.nominal_alpha, "%.5f"), with_se(look.reject_probability, look.reject_se)};
+                                 number(look.nominal_alpha, "%.3g"), with_se(look.reject_probability, look.reject_se)};
     if (two_sided) row.push_back(with_se(look.harm_probability, look.harm_se));
     if (futility) row.push_back(with_se(look.futility_probability, look.futility_se));
     row.push_back(with_se(look.stop_probability, look.stop_se));
@@ -156,7 +156,7 @@ void print_boundaries(std::ostream& out, const Design& design, const BoundaryPla
   TextTable table(header);
   for (std::size_t k = 0; k < plan.efficacy_z.size(); ++k) {
     std::vector<std::string> row{design.looks[k].name, format("%.3f", plan.information_fractions[k]),
-                                 number(plan.efficacy_z[k], "%.4f"), number(plan.nominal_alpha[k], "%.5f"),
+                                 number(plan.efficacy_z[k], "%.4f"), number(plan.nominal_alpha[k], "%.3g"),
                                  number(plan.alpha_spent[k], "%.5f")};
     if (futility) row.push_back(number(plan.futility_z[k], "%.4f"));
     table.add_row(std::move(row));

@@ -26,10 +26,12 @@ struct Censored {
   double time;
   std::uint8_t event;
 };
+// The event test compares calendar times computed exactly as the event triggers compute them
+// (entry + follow-up), so that the cut at an event-driven look sees the event that fired it.
 Censored observe(const TrialWorkspace& w, std::size_t p, double cut_time) {
-  const double available = cut_time - w.entry[p];
-  return {std::min(w.follow_up[p], available),
-          static_cast<std::uint8_t>((w.status[p] && w.follow_up[p] <= available) ? 1 : 0)};
+  const bool complete = w.entry[p] + w.follow_up[p] <= cut_time;
+  return {complete ? w.follow_up[p] : cut_time - w.entry[p],
+          static_cast<std::uint8_t>((w.status[p] && complete) ? 1 : 0)};
 }
 
 } // namespace
