@@ -75,7 +75,9 @@ TEST(Trial, EventTriggersCutAtTheEventThatFiresThem) {
     const LookOutcome& first = s.outcome.looks[0];
     EXPECT_EQ(first.events[0] + first.events[1], 50); // continuous times: no ties at the cut
     EXPECT_TRUE(first.trigger_reached);
-    if (first.decision == CONTINUE) EXPECT_EQ(s.outcome.looks[1].events[0] + s.outcome.looks[1].events[1], 150);
+    if (first.decision == CONTINUE) {
+      EXPECT_EQ(s.outcome.looks[1].events[0] + s.outcome.looks[1].events[1], 150);
+    }
   }
 }
 
@@ -132,7 +134,9 @@ TEST(Trial, PatientRecordsReproduceEveryLookStatisticExactly) {
       for (std::size_t p = 0; p < records.entry.size(); ++p) {
         if (std::isnan(records.time[static_cast<std::size_t>(k)][p])) continue;
         // The interim analyses only the first 180 patients.
-        if (k == 0) EXPECT_LT(p, 180u);
+        if (k == 0) {
+          EXPECT_LT(p, 180u);
+        }
         observations.push_back({records.time[static_cast<std::size_t>(k)][p], records.arm[p],
                                 records.status[static_cast<std::size_t>(k)][p], 0});
       }
