@@ -89,7 +89,7 @@ private:
   std::vector<Block> blocks_;
   int block_size_ = 0;
   int block_controls_ = 0;
-  double treatment_probability_ = 0.5;
+  std::uint64_t treatment_threshold_ = 1ULL << 31;
 };
 
 } // namespace trialsim

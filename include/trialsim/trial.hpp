@@ -106,6 +106,8 @@ private:
   ArrivalProcess arrivals_;
   Allocator allocator_;
   int table_strata_ = 1; // strata of the event tables: allocation strata when stratified
+  bool any_crossover_ = false; // streams that no patient needs are not drawn
+  bool any_exclusion_ = false;
 };
 
 } // namespace trialsim

@@ -1,3 +1,5 @@
+#include <cmath>
+
 #include "trialsim/model.hpp"
 
 namespace trialsim {
@@ -6,8 +8,10 @@ Allocator::Allocator(const Allocation& allocation)
     : block_size_(allocation.block_size),
       block_controls_(allocation.block_size * allocation.ratio[CONTROL] /
                       (allocation.ratio[CONTROL] + allocation.ratio[TREATMENT])),
-      treatment_probability_(static_cast<double>(allocation.ratio[TREATMENT]) /
-                             (allocation.ratio[CONTROL] + allocation.ratio[TREATMENT])) {
+      // P(treatment) = ratio share, as a threshold on 32 random bits.
+      treatment_threshold_(static_cast<std::uint64_t>(std::ldexp(
+          static_cast<double>(allocation.ratio[TREATMENT]) / (allocation.ratio[CONTROL] + allocation.ratio[TREATMENT]),
+          32))) {
   double cumulative = 0.0;
   for (const Stratum& stratum : allocation.strata) {
     cumulative += stratum.prevalence;
@@ -31,13 +35,13 @@ int Allocator::draw_stratum(RandomStream& strata) const {
 }
 
 int Allocator::draw_arm(int stratum, RandomStream& allocation) {
-  const double u = allocation.uniform();
-  if (block_size_ == 0) return u < treatment_probability_ ? TREATMENT : CONTROL;
+  if (block_size_ == 0) return allocation.bits32() < treatment_threshold_ ? TREATMENT : CONTROL;
   // Permuted block: drawing without replacement from the block's remaining
   // slots is the same as a uniformly random permutation of the block.
   Block& block = blocks_[stratum];
   if (block.total_left == 0) block = Block{block_controls_, block_size_};
-  const bool control = u * block.total_left < block.control_left;
+  const bool control = allocation.below(static_cast<std::uint32_t>(block.total_left)) <
+                       static_cast<std::uint32_t>(block.control_left);
   --block.total_left;
   if (control) --block.control_left;
   return control ? CONTROL : TREATMENT;

@@ -48,6 +48,8 @@ TrialSimulator::TrialSimulator(const Design& design, const BoundaryPlan& plan, s
       has_dropout_[arm] = true;
     }
   }
+  any_crossover_ = design.crossover[CONTROL] > 0.0 || design.crossover[TREATMENT] > 0.0;
+  any_exclusion_ = design.exclusion > 0.0;
   if (design.test.stratified) table_strata_ = static_cast<int>(design.allocation.strata.size());
 }
 
@@ -87,10 +89,11 @@ void TrialSimulator::generate_patients(std::uint64_t replicate, TrialWorkspace& 
   for (std::size_t i = 0; i < n; ++i) {
     const int stratum = w.allocator.draw_stratum(w.stratum_stream);
     const int assigned = w.allocator.draw_arm(stratum, w.allocation_stream);
-    // One draw per patient from each stream whether or not it is used, so that
-    // changing a crossover or exclusion probability leaves every other number in place.
-    const int received = w.crossover_stream.uniform() < design_.crossover[assigned] ? 1 - assigned : assigned;
-    const bool analysed = w.exclusion_stream.uniform() >= design_.exclusion;
+    // Each purpose has its own stream, so skipping a stream nobody needs leaves
+    // every other number in place; a used stream gives one draw to every patient.
+    const int received =
+        any_crossover_ && w.crossover_stream.uniform() < design_.crossover[assigned] ? 1 - assigned : assigned;
+    const bool analysed = !any_exclusion_ || w.exclusion_stream.uniform() >= design_.exclusion;
     const double event = survival_[stratum][received].event_time(w.event_stream.exponential());
     // Loss to follow-up is a property of the arm the patient was assigned to.
     const double dropout =
