@@ -60,7 +60,8 @@ inline Values dataset_values(hid_t dataset) {
 inline Values attribute_values(hid_t object, const std::string& name) {
   const hid_t attribute = H5Aopen(object, name.c_str(), H5P_DEFAULT);
   const hid_t type = H5Aget_type(attribute), space = H5Aget_space(attribute);
-  Values values = read_values(type, space, [attribute](hid_t memory, void* buffer) { H5Aread(attribute, memory, buffer); });
+  Values values =
+      read_values(type, space, [attribute](hid_t memory, void* buffer) { H5Aread(attribute, memory, buffer); });
   H5Sclose(space);
   H5Tclose(type);
   H5Aclose(attribute);
@@ -69,29 +70,31 @@ inline Values attribute_values(hid_t object, const std::string& name) {
 
 inline std::set<std::string> attribute_names(hid_t object) {
   std::set<std::string> names;
-  H5Aiterate2(object, H5_INDEX_NAME, H5_ITER_INC, nullptr,
-              [](hid_t, const char* name, const H5A_info_t*, void* found) -> herr_t {
-                static_cast<std::set<std::string>*>(found)->insert(name);
-                return 0;
-              },
-              &names);
+  H5Aiterate2(
+      object, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+      [](hid_t, const char* name, const H5A_info_t*, void* found) -> herr_t {
+        static_cast<std::set<std::string>*>(found)->insert(name);
+        return 0;
+      },
+      &names);
   return names;
 }
 
 // Every object path below the root ("summary", "summary/power", ...).
 inline std::set<std::string> object_paths(hid_t file) {
   std::set<std::string> paths;
-  H5Lvisit(file, H5_INDEX_NAME, H5_ITER_INC,
-           [](hid_t, const char* name, const H5L_info_t*, void* found) -> herr_t {
-             static_cast<std::set<std::string>*>(found)->insert(name);
-             return 0;
-           },
-           &paths);
+  H5Lvisit(
+      file, H5_INDEX_NAME, H5_ITER_INC,
+      [](hid_t, const char* name, const H5L_info_t*, void* found) -> herr_t {
+        static_cast<std::set<std::string>*>(found)->insert(name);
+        return 0;
+      },
+      &paths);
   return paths;
 }
 
 inline void compare_attributes(hid_t a, hid_t b, const std::string& path, const std::set<std::string>& ignored,
-                        std::vector<std::string>& differences) {
+                               std::vector<std::string>& differences) {
   const std::set<std::string> names = attribute_names(a);
   if (names != attribute_names(b)) differences.push_back(path + ": different attribute names");
   for (const std::string& name : names) {
@@ -104,8 +107,8 @@ inline void compare_attributes(hid_t a, hid_t b, const std::string& path, const 
 //! they are the same. Objects under `ignored_paths` and root attributes in
 //! `ignored_root_attributes` are allowed to differ.
 inline std::vector<std::string> differences(const std::string& a, const std::string& b,
-                                     const std::set<std::string>& ignored_paths,
-                                     const std::set<std::string>& ignored_root_attributes) {
+                                            const std::set<std::string>& ignored_paths,
+                                            const std::set<std::string>& ignored_root_attributes) {
   std::vector<std::string> found;
   const hid_t file_a = H5Fopen(a.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   const hid_t file_b = H5Fopen(b.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -118,8 +121,10 @@ inline std::vector<std::string> differences(const std::string& a, const std::str
     return false;
   };
   std::set<std::string> paths_a, paths_b;
-  for (const std::string& path : object_paths(file_a)) if (!is_ignored(path)) paths_a.insert(path);
-  for (const std::string& path : object_paths(file_b)) if (!is_ignored(path)) paths_b.insert(path);
+  for (const std::string& path : object_paths(file_a))
+    if (!is_ignored(path)) paths_a.insert(path);
+  for (const std::string& path : object_paths(file_b))
+    if (!is_ignored(path)) paths_b.insert(path);
   if (paths_a != paths_b) found.push_back("different objects");
   for (const std::string& path : paths_a) {
     if (!paths_b.contains(path)) continue;

@@ -20,6 +20,7 @@
 #include "trialsim/error.hpp"
 #include "trialsim/io.hpp"
 #include "trialsim/shard.hpp"
+#include "trialsim/version.hpp"
 
 using namespace trialsim;
 namespace fs = std::filesystem;
@@ -201,8 +202,7 @@ TEST_F(ShardFiles, ThreeShardsMergeIntoTheFileOfASingleRun) {
   // Given in any order, the shards merge into the single run's file.
   const Outcome merged = merge({shards[2], shards[0], shards[1]});
   ASSERT_EQ(merged.exit_code, 0) << merged.err;
-  EXPECT_EQ(file_comparison::differences(single, path("merged.h5"), RUNTIME, WHEN_MADE),
-            std::vector<std::string>{});
+  EXPECT_EQ(file_comparison::differences(single, path("merged.h5"), RUNTIME, WHEN_MADE), std::vector<std::string>{});
   // The comparison does see a difference where there is one.
   EXPECT_EQ(file_comparison::differences(single, shards[0], RUNTIME, WHEN_MADE).empty(), false);
 }
@@ -211,8 +211,7 @@ TEST_F(ShardFiles, OneShardMergesIntoTheFileOfASingleRun) {
   const std::string single = run("single.h5");
   const std::vector<std::string> shards = run_shards(1);
   ASSERT_EQ(merge(shards).exit_code, 0);
-  EXPECT_EQ(file_comparison::differences(single, path("merged.h5"), RUNTIME, WHEN_MADE),
-            std::vector<std::string>{});
+  EXPECT_EQ(file_comparison::differences(single, path("merged.h5"), RUNTIME, WHEN_MADE), std::vector<std::string>{});
 }
 
 TEST_F(ShardFiles, PatientsAreWrittenByTheShardsThatHoldThemAndConcatenated) {
@@ -231,8 +230,7 @@ TEST_F(ShardFiles, PatientsAreWrittenByTheShardsThatHoldThemAndConcatenated) {
   EXPECT_EQ(second.trials[7].time, expected.trials[107].time);
 
   ASSERT_EQ(merge({shards[1], shards[2], shards[0]}).exit_code, 0);
-  EXPECT_EQ(file_comparison::differences(single, path("merged.h5"), RUNTIME, WHEN_MADE),
-            std::vector<std::string>{});
+  EXPECT_EQ(file_comparison::differences(single, path("merged.h5"), RUNTIME, WHEN_MADE), std::vector<std::string>{});
 }
 
 TEST_F(ShardFiles, ShowSaysThatAFileIsAShard) {
@@ -263,18 +261,33 @@ TEST_F(ShardFiles, ShardsOfAnotherRunAreRefused) {
   expect_refused({shards[0], seed, shards[2]}, seed + ": seed 8 differs from seed 7 of " + shards[0]);
 
   const std::string design = run("design.h5", "--shard 2/3 --set enrollment.sample_size=42");
-  expect_refused({shards[0], design, shards[2]},
-                 design + ": design (digest " + read_shard_info(design)->design_digest +
-                     ") differs from the design (digest " + read_shard_info(shards[0])->design_digest + ") of " +
-                     shards[0]);
+  expect_refused({shards[0], design, shards[2]}, design + ": design (digest " + read_shard_info(design)->design_digest +
+                                                     ") differs from the design (digest " +
+                                                     read_shard_info(shards[0])->design_digest + ") of " + shards[0]);
 
   const std::string replicates = run("replicates.h5", "--shard 2/3 --replicates 999");
   expect_refused({shards[0], replicates, shards[2]},
                  replicates + ": is a shard of 999 replicates, not of the 1000 of " + shards[0]);
 
+  // A shard of another trialsim version (its attribute rewritten as that version would have).
+  const std::string version = path("version.h5");
+  fs::copy_file(shards[1], version);
+  const hid_t file = H5Fopen(version.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  ASSERT_GE(H5Adelete(file, "trialsim_version"), 0);
+  const hid_t type = H5Tcopy(H5T_C_S1), space = H5Screate(H5S_SCALAR);
+  H5Tset_size(type, H5T_VARIABLE);
+  const hid_t attribute = H5Acreate2(file, "trialsim_version", type, space, H5P_DEFAULT, H5P_DEFAULT);
+  const char* other_version = "99.0.0";
+  H5Awrite(attribute, type, &other_version);
+  H5Aclose(attribute);
+  H5Sclose(space);
+  H5Tclose(type);
+  H5Fclose(file);
+  expect_refused({shards[0], version, shards[2]},
+                 version + ": written by trialsim 99.0.0, not by trialsim " + VERSION + " as " + shards[0]);
+
   const std::string patients = run("patients.h5", "--shard 2/3 --keep-patients 5");
-  expect_refused({shards[0], patients, shards[2]},
-                 patients + ": --keep-patients 5 differs from 0 of " + shards[0]);
+  expect_refused({shards[0], patients, shards[2]}, patients + ": --keep-patients 5 differs from 0 of " + shards[0]);
 }
 
 TEST_F(ShardFiles, MissingDuplicatedAndOverlappingSlicesAreNamed) {
@@ -286,8 +299,10 @@ TEST_F(ShardFiles, MissingDuplicatedAndOverlappingSlicesAreNamed) {
 
   const std::string half = run("half.h5", "--shard 1/2");
   expect_refused({half, shards[1], shards[2]},
-                 shards[1] + ": shard 2/3 (replicates 334..666 of 1000) overlaps shard 1/2 (replicates 1..500 of "
-                             "1000) of " + half + " in replicates 334..500");
+                 shards[1] +
+                     ": shard 2/3 (replicates 334..666 of 1000) overlaps shard 1/2 (replicates 1..500 of "
+                     "1000) of " +
+                     half + " in replicates 334..500");
   const std::string last_quarter = run("last_quarter.h5", "--shard 4/4");
   expect_refused({half, last_quarter}, "replicates 501..750 of 1000 missing");
 
@@ -325,6 +340,6 @@ TEST_F(ShardFiles, ForeignTruncatedAndWholeRunFilesAreRefused) {
 
   const Outcome onto_input = merge({shards[0], shards[1]}, "shard1.h5");
   EXPECT_EQ(onto_input.exit_code, 2);
-  EXPECT_EQ(onto_input.err, "trialsim: error: " + shards[0] +
-                                ": is one of the shards being merged; choose another output file\n");
+  EXPECT_EQ(onto_input.err,
+            "trialsim: error: " + shards[0] + ": is one of the shards being merged; choose another output file\n");
 }

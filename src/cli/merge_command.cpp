@@ -42,7 +42,8 @@ int merge(const MergeArguments& arguments) {
 } // namespace
 
 void add_merge_command(CLI::App& app, Action& action) {
-  auto* command = app.add_subcommand("merge", "Combine the shard files of one run (run --shard K/N) into its results file");
+  auto* command =
+      app.add_subcommand("merge", "Combine the shard files of one run (run --shard K/N) into its results file");
   auto arguments = std::make_shared<MergeArguments>();
   command->add_option("shards", arguments->shards, "Shard files (HDF5), in any order")->required();
   command->add_option("-o,--output", arguments->output, "Merged results file (HDF5)")->required();

@@ -13,7 +13,7 @@ namespace trialsim {
 namespace {
 
 // Root attributes of a shard file, all present or all absent.
-constexpr const char* SHARD_ATTRIBUTES[] = {"shard_index",    "shard_count",      "replicate_begin", "replicate_end",
+constexpr const char* SHARD_ATTRIBUTES[] = {"shard_index",      "shard_count",   "replicate_begin", "replicate_end",
                                             "total_replicates", "keep_patients", "design_digest"};
 
 std::optional<ShardInfo> read_shard_attributes(const std::string& path, hid_t root) {
@@ -36,8 +36,9 @@ std::optional<ShardInfo> read_shard_attributes(const std::string& path, hid_t ro
   const bool valid = 1 <= index && index <= count && count <= total;
   if (!valid || make_shard(index, count, total) != info.shard) {
     throw InputError(path, "inconsistent shard attributes: shard " + std::to_string(index) + "/" +
-                               std::to_string(count) + " of " + std::to_string(total) + " replicates cannot hold rows " +
-                               std::to_string(info.shard.begin) + " to " + std::to_string(info.shard.end));
+                               std::to_string(count) + " of " + std::to_string(total) +
+                               " replicates cannot hold rows " + std::to_string(info.shard.begin) + " to " +
+                               std::to_string(info.shard.end));
   }
   if (info.keep_patients < 0 || info.keep_patients > total) {
     throw InputError(path, "attribute keep_patients: " + std::to_string(info.keep_patients) + " is not 0 to " +

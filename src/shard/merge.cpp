@@ -27,6 +27,7 @@ struct ShardFile {
   ShardInfo info;
   std::uint64_t seed = 0;
   std::string config_yaml;
+  std::string trialsim_version;
 
   const Shard& shard() const { return info.shard; }
 };
@@ -44,12 +45,17 @@ ShardFile open_shard(const std::string& path) {
     throw InputError(path, "design_digest " + info->design_digest + " does not match its config_yaml (" +
                                design_digest(stored.config_yaml) + "); was the file edited?");
   }
-  return {path, *info, stored.results.seed, stored.config_yaml};
+  return {path, *info, stored.results.seed, stored.config_yaml, stored.trialsim_version};
 }
 
-// Every shard must come from the run of `first`: same seed, replicates and design.
+// Every shard must come from the run of `first`: same program, seed, replicates and design.
 void expect_same_run(const ShardFile& first, const ShardFile& other) {
   const std::string of_first = " of " + first.path;
+  // Another version may simulate differently: its shards would not make one run.
+  if (other.trialsim_version != first.trialsim_version) {
+    throw InputError(other.path, "written by trialsim " + other.trialsim_version + ", not by trialsim " +
+                                     first.trialsim_version + " as " + first.path);
+  }
   if (other.seed != first.seed) {
     throw InputError(other.path, "seed " + std::to_string(other.seed) + " differs from seed " +
                                      std::to_string(first.seed) + of_first);
@@ -148,8 +154,8 @@ void merge_replicates(const std::vector<ShardFile>& shards, int looks, ResultsFi
 std::vector<PatientRecords> merge_patients(const std::vector<ShardFile>& shards, int looks) {
   std::vector<PatientRecords> trials;
   for (const ShardFile& file : shards) {
-    const std::int64_t expected = std::max<std::int64_t>(
-        0, std::min(file.shard().end, file.info.keep_patients) - file.shard().begin);
+    const std::int64_t expected =
+        std::max<std::int64_t>(0, std::min(file.shard().end, file.info.keep_patients) - file.shard().begin);
     StoredPatients stored = read_patients(file.path, looks);
     const auto found = static_cast<std::int64_t>(stored.trials.size());
     if (found != expected || (expected > 0 && stored.first_replicate != file.shard().begin)) {

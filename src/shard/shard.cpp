@@ -47,8 +47,8 @@ Shard parse_shard(const std::string& text, std::int64_t total) {
     throw InputError("--shard", "K must be 1 to N in K/N, found " + text);
   }
   if (count > total) {
-    throw InputError("--shard", "N must be at most the number of replicates (" + std::to_string(total) +
-                                    "), found " + text);
+    throw InputError("--shard",
+                     "N must be at most the number of replicates (" + std::to_string(total) + "), found " + text);
   }
   return make_shard(index, count, total);
 }
