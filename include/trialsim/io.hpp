@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "trialsim/boundaries.hpp"
 #include "trialsim/design.hpp"
 #include "trialsim/results.hpp"
+#include "trialsim/shard.hpp"
 #include "trialsim/trial.hpp"
 
 namespace trialsim {
@@ -33,7 +35,11 @@ public:
 
   //! Writes outcomes of replicates [first, first + outcomes.size()) (relative to this file).
   void append(std::int64_t first, std::span<const TrialOutcome> outcomes);
-  void write_patients(std::span<const PatientRecords> trials);
+  //! Writes the patients of replicates [first_replicate, first_replicate + trials.size()).
+  void write_patients(std::span<const PatientRecords> trials, std::int64_t first_replicate = 0);
+  //! Makes the file a shard of a larger run: root attributes shard_index, shard_count,
+  //! replicate_begin, replicate_end, total_replicates, keep_patients and design_digest.
+  void mark_as_shard(const ShardInfo& info);
   //! Writes the summary and attributes, closes and renames into place.
   void commit(const Results& results, double seconds, int threads);
 
@@ -55,5 +61,18 @@ StoredResults read_results(const std::string& path);
 
 //! Reads /replicates back into outcomes (all of them; for tests and merging).
 std::vector<TrialOutcome> read_replicates(const std::string& path, int looks);
+//! Reads rows [first, first + count) of /replicates (a block, so that merging stays in bounded memory).
+std::vector<TrialOutcome> read_replicates(const std::string& path, int looks, std::int64_t first, std::int64_t count);
+
+//! The shard attributes of a results file; nullopt for the file of a whole run.
+std::optional<ShardInfo> read_shard_info(const std::string& path);
+
+//! The patients stored in a file (/patients): trials[i] is replicate first_replicate + i.
+struct StoredPatients {
+  std::int64_t first_replicate = 0;
+  std::vector<PatientRecords> trials;
+};
+//! Reads /patients (empty when the file has none); InputError when it is malformed.
+StoredPatients read_patients(const std::string& path, int looks);
 
 } // namespace trialsim

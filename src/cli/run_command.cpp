@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include "trialsim/error.hpp"
 #include "trialsim/io.hpp"
 #include "trialsim/report.hpp"
+#include "trialsim/shard.hpp"
 
 namespace trialsim::cli {
 
@@ -26,17 +28,22 @@ struct RunArguments {
   std::optional<std::uint64_t> seed;
   int threads = 0;
   std::int64_t keep_patients = 0;
+  std::string shard; // "K/N", empty for the whole run
   bool quiet = false;
 };
 
-std::string default_output(const std::string& design_path) {
-  return std::filesystem::path(design_path).stem().string() + ".h5";
+std::string default_output(const std::string& design_path, const std::optional<Shard>& shard) {
+  const std::string stem = std::filesystem::path(design_path).stem().string();
+  if (!shard) return stem + ".h5";
+  return stem + ".shard-" + std::to_string(shard->index) + "-of-" + std::to_string(shard->count) + ".h5";
 }
 
-std::vector<PatientRecords> patients_of_first(const Design& design, const BoundaryPlan& plan, std::int64_t count) {
+// The patients of replicates [first, end).
+std::vector<PatientRecords> patients_of(const Design& design, const BoundaryPlan& plan, std::int64_t first,
+                                        std::int64_t end) {
   const TrialSimulator simulator(design, plan);
   std::vector<PatientRecords> trials;
-  for (std::int64_t r = 0; r < count; ++r) trials.push_back(simulator.patients(static_cast<std::uint64_t>(r)));
+  for (std::int64_t r = first; r < end; ++r) trials.push_back(simulator.patients(static_cast<std::uint64_t>(r)));
   return trials;
 }
 
@@ -51,14 +58,21 @@ int run(RunArguments& arguments) {
     throw InputError("--keep-patients", "must be at most the number of replicates (" +
                                             std::to_string(design.simulation.replicates) + ")");
   }
-  const std::string output = arguments.output.empty() ? default_output(arguments.design.path) : arguments.output;
+  std::optional<Shard> shard;
+  if (!arguments.shard.empty()) shard = parse_shard(arguments.shard, design.simulation.replicates);
+  const Shard range = shard.value_or(make_shard(1, 1, design.simulation.replicates));
+  const std::string output =
+      arguments.output.empty() ? default_output(arguments.design.path, shard) : arguments.output;
   // Opening the output first makes an unwritable destination fail before any simulation.
-  ResultsFileWriter writer(output, design, design.simulation.replicates);
+  ResultsFileWriter writer(output, design, range.size());
+  if (shard) writer.mark_as_shard({*shard, design_digest(design.resolved_yaml), arguments.keep_patients});
 
   catch_interrupts();
   ProgressBar progress(!arguments.quiet);
   RunOptions options;
   options.threads = arguments.threads;
+  options.first_replicate = range.begin;
+  options.count = range.size();
   options.on_block = [&writer](std::int64_t offset, std::span<const TrialOutcome> outcomes) {
     writer.append(offset, outcomes);
   };
@@ -75,14 +89,17 @@ int run(RunArguments& arguments) {
   }
   progress.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (arguments.keep_patients > 0) writer.write_patients(patients_of_first(design, plan, arguments.keep_patients));
+  const std::int64_t patients_end = std::min(range.end, arguments.keep_patients);
+  if (patients_end > range.begin) {
+    writer.write_patients(patients_of(design, plan, range.begin, patients_end), range.begin);
+  }
   const int threads = arguments.threads > 0 ? arguments.threads : tbb::info::default_concurrency();
   writer.commit(results, seconds, threads);
 
   print_results(std::cout, design, results);
   std::cout.flush(); // the table comes before the note on stderr when both go to one terminal
   if (!arguments.quiet) {
-    std::cerr << "wrote " << output << " (" << seconds << " s" << ", "
+    std::cerr << "wrote " << output << (shard ? ", " + shard_text(*shard) : "") << " (" << seconds << " s" << ", "
               << static_cast<long long>(static_cast<double>(results.replicates) / seconds) << " replicates/s on "
               << threads << " threads)\n";
   }
@@ -102,6 +119,8 @@ void add_run_command(CLI::App& app, Action& action) {
   command->add_option("--keep-patients", arguments->keep_patients,
                       "Store the patient-level data of the first K replicates")
       ->check(CLI::NonNegativeNumber);
+  command->add_option("--shard", arguments->shard,
+                      "Run only shard K of N (e.g. 2/8) of the replicates; combine the shards with trialsim merge");
   command->add_flag("-q,--quiet", arguments->quiet, "No progress bar or messages on stderr");
   command->callback([&action, arguments] { action = [arguments] { return run(*arguments); }; });
 }

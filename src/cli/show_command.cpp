@@ -18,6 +18,9 @@ void add_show_command(CLI::App& app, Action& action) {
       const Design design = parse_design(stored.config_yaml, *path + " (config_yaml)");
       print_results(std::cout, design, stored.results);
       std::cout << "  (trialsim " << stored.trialsim_version << ", " << stored.created_utc << ")\n";
+      if (const auto shard = read_shard_info(*path)) {
+        std::cout << "  (this file is " << shard_text(shard->shard) << " only; trialsim merge combines the shards)\n";
+      }
       return 0;
     };
   });

@@ -16,6 +16,7 @@
 #include <system_error>
 
 #include "hdf5_interface.hpp"
+#include "results_file_internals.hpp"
 #include "trialsim/error.hpp"
 #include "trialsim/io.hpp"
 #include "trialsim/version.hpp"
@@ -125,17 +126,6 @@ std::vector<double> per_look(const std::vector<LookSummary>& looks, Field field)
   values.reserve(looks.size());
   for (const LookSummary& look : looks) values.push_back(field(look));
   return values;
-}
-
-// Runs `action` with HDF5 failures (a damaged file, a wrong type, a full disk)
-// reported as InputError on `path`, so that users see which file and why.
-template <class Action>
-auto reporting_errors(const std::string& path, const std::string& doing, Action action) {
-  try {
-    return action();
-  } catch (const hdf5::Error& error) {
-    throw InputError(path, doing + error.what());
-  }
 }
 
 const std::string WRITING = "cannot write output file: ";
@@ -341,11 +331,11 @@ void write_patient_column(hid_t group, const std::string& name, const std::vecto
   dataset.close();
 }
 
-void write_patient_group(hid_t file, std::span<const PatientRecords> trials, int looks,
-                         const std::string& time_unit) {
+void write_patient_group(hid_t file, std::span<const PatientRecords> trials, std::int64_t first_replicate,
+                         int looks, const std::string& time_unit) {
   std::vector<std::int64_t> replicate;
   for (std::size_t r = 0; r < trials.size(); ++r) {
-    replicate.insert(replicate.end(), trials[r].entry.size(), static_cast<std::int64_t>(r));
+    replicate.insert(replicate.end(), trials[r].entry.size(), first_replicate + static_cast<std::int64_t>(r));
   }
   const std::vector<hsize_t> column{replicate.size()};
   const std::vector<hsize_t> by_look{replicate.size(), static_cast<hsize_t>(looks)};
@@ -435,6 +425,7 @@ public:
   }
 
   hid_t file() const { return file_.id(); }
+  hdf5::Handle release() { return std::move(file_); }
 
   [[noreturn]] void malformed(const std::string& what) const { throw InputError(path_, what); }
 
@@ -613,6 +604,7 @@ struct ResultsFileWriter::Impl {
   // Declared before the datasets so that they close first (the file closes only when they have).
   hdf5::Handle file;
   ReplicateDatasets columns;
+  std::optional<ShardInfo> shard;
 };
 
 ResultsFileWriter::ResultsFileWriter(const std::string& path, const Design& design, std::int64_t replicates)
@@ -660,10 +652,15 @@ void ResultsFileWriter::append(std::int64_t first, std::span<const TrialOutcome>
   w.written += count;
 }
 
-void ResultsFileWriter::write_patients(std::span<const PatientRecords> trials) {
+void ResultsFileWriter::write_patients(std::span<const PatientRecords> trials, std::int64_t first_replicate) {
   Impl& w = *impl_;
   for (std::size_t r = 0; r < trials.size(); ++r) check_patients(trials[r], r, w.looks);
-  reporting_errors(w.path, WRITING, [&] { write_patient_group(w.file.id(), trials, w.looks, w.time_unit); });
+  reporting_errors(w.path, WRITING,
+                   [&] { write_patient_group(w.file.id(), trials, first_replicate, w.looks, w.time_unit); });
+}
+
+void ResultsFileWriter::mark_as_shard(const ShardInfo& info) {
+  impl_->shard = info;
 }
 
 void ResultsFileWriter::commit(const Results& results, double seconds, int threads) {
@@ -683,6 +680,7 @@ void ResultsFileWriter::commit(const Results& results, double seconds, int threa
     write_root_attributes(w.file.id(), root);
     write_summary(w.file.id(), results);
     write_runtime(w.file.id(), seconds, threads);
+    if (w.shard) write_shard_attributes(w.file.id(), *w.shard);
     w.columns.close();
     hdf5::flush(w.file.id());
     w.file.close();
@@ -691,6 +689,10 @@ void ResultsFileWriter::commit(const Results& results, double seconds, int threa
   fs::rename(w.partial_path, w.path, error);
   if (error) throw InputError(w.path, WRITING + lowercase_first(error.message()));
   w.committed = true;
+}
+
+hdf5::Handle open_results_file(const std::string& path) {
+  return ResultsFileReader(path).release();
 }
 
 StoredResults read_results(const std::string& path) {
@@ -718,15 +720,25 @@ StoredResults read_results(const std::string& path) {
 }
 
 std::vector<TrialOutcome> read_replicates(const std::string& path, int looks) {
+  return read_replicates(path, looks, 0, -1);
+}
+
+std::vector<TrialOutcome> read_replicates(const std::string& path, int looks, std::int64_t first,
+                                          std::int64_t count) {
   if (looks < 1 || looks > MAX_LOOKS) throw std::invalid_argument("looks must be 1 to " + std::to_string(MAX_LOOKS));
-  return reporting_errors(path, "", [&path, looks] {
+  return reporting_errors(path, "", [&path, looks, first, count] {
     const ResultsFileReader file(path);
     const std::int64_t replicates = stored_replicates(file);
     expect_replicate_shapes(file, replicates, looks);
-    std::vector<TrialOutcome> outcomes(static_cast<std::size_t>(replicates));
-    for (hsize_t first = 0; first < outcomes.size(); first += READ_BLOCK_ROWS) {
-      const std::size_t count = std::min<std::size_t>(READ_BLOCK_ROWS, outcomes.size() - first);
-      read_replicate_block(file, first, std::span(outcomes).subspan(first, count), looks);
+    const std::int64_t rows = count < 0 ? replicates - first : count; // -1: to the end
+    if (first < 0 || rows < 0 || first + rows > replicates) {
+      throw std::out_of_range("rows " + std::to_string(first) + " to " + std::to_string(first + rows) +
+                              " are outside the file's " + std::to_string(replicates));
+    }
+    std::vector<TrialOutcome> outcomes(static_cast<std::size_t>(rows));
+    for (hsize_t done = 0; done < outcomes.size(); done += READ_BLOCK_ROWS) {
+      const std::size_t block = std::min<std::size_t>(READ_BLOCK_ROWS, outcomes.size() - done);
+      read_replicate_block(file, static_cast<hsize_t>(first) + done, std::span(outcomes).subspan(done, block), looks);
     }
     return outcomes;
   });
