@@ -84,6 +84,8 @@ public:
   double share(int arm) const { return arm < 0 ? 1.0 : share_[static_cast<std::size_t>(arm)]; }
   //! Follow-up beyond which no more events are expected (the fixed follow-up, or where the tail ends).
   double horizon() const { return panel_ends_.back(); }
+  //! The follow-up axis as integrated: panel ends from 0 to the horizon, finer where events are.
+  const std::vector<double>& grid() const { return panel_ends_; }
 
 private:
   // Sub-density of an analysed event at follow-up x for a patient assigned to `arm`.
@@ -106,15 +108,6 @@ private:
   std::vector<double> panel_ends_;
   std::array<std::vector<double>, 2> cumulative_;
 };
-
-//! Hazard ratio (treatment vs control) that the formulas use: exact under
-//! proportional hazards, otherwise the average hazard ratio exp(sum of log HR over
-//! the expected events), as Kalbfleisch and Prentice (1981) and gsDesign2's AHR.
-struct DesignHazardRatio {
-  double value = 1.0;
-  bool proportional = true;
-};
-DesignHazardRatio design_hazard_ratio(const Design& design, const EventModel& model);
 
 //! Expected enrolment and events over calendar time, and the expected looks.
 //! Poisson arrivals: the expectation over the first N points of the process
@@ -164,6 +157,16 @@ private:
   int sample_size_ = 0;
   bool deterministic_ = false;
 };
+
+//! Hazard ratio (treatment vs control) that the formulas use: exact under
+//! proportional hazards, otherwise the average hazard ratio exp(mean log HR over the
+//! events expected by calendar time `final_time`), as Kalbfleisch and Prentice (1981)
+//! and gsDesign2's AHR.
+struct DesignHazardRatio {
+  double value = 1.0;
+  bool proportional = true;
+};
+DesignHazardRatio design_hazard_ratio(const EventModel& model, const ExpectedCourse& course, double final_time);
 
 // ---------------------------------------------------------------------------------
 // Group-sequential power

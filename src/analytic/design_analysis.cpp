@@ -9,8 +9,6 @@ namespace trialsim {
 
 namespace {
 
-// Points of the follow-up axis where the hazard ratio is compared.
-constexpr int RATIO_POINTS = 400;
 // Hazard ratios that differ by less than this (relative) count as proportional.
 constexpr double PROPORTIONAL = 1e-9;
 
@@ -43,26 +41,25 @@ FormulaRow formula_row(const DesignAnalysis& analysis, const BoundaryPlan& plan,
 
 } // namespace
 
-DesignHazardRatio design_hazard_ratio(const Design& design, const EventModel& model) {
-  (void)design;
-  // Compare the hazards along the follow-up axis, each point weighted by the expected
-  // events there, as the log-rank statistic weighs them.
-  const double end = model.horizon();
+DesignHazardRatio design_hazard_ratio(const EventModel& model, const ExpectedCourse& course, double final_time) {
+  // Compare the hazards along the follow-up axis, each point weighted by the events
+  // expected there by the last look (patients enrolled long enough before it to be
+  // followed that far), as the log-rank statistic weighs them.
+  const std::vector<double>& grid = model.grid();
   double weighted_log = 0.0;
   double weight = 0.0;
   double first_ratio = 0.0;
   bool proportional = true;
-  for (int i = 0; i < RATIO_POINTS; ++i) {
-    const double a = end * i / RATIO_POINTS;
-    const double b = end * (i + 1) / RATIO_POINTS;
-    const double x = 0.5 * (a + b);
+  for (std::size_t i = 0; i + 1 < grid.size(); ++i) {
+    const double x = 0.5 * (grid[i] + grid[i + 1]);
     const double control = model.hazard(CONTROL, x);
     const double treatment = model.hazard(TREATMENT, x);
     if (!(control > 0.0 && treatment > 0.0)) continue;
     const double ratio = treatment / control;
     if (first_ratio == 0.0) first_ratio = ratio;
     proportional = proportional && std::abs(ratio - first_ratio) <= PROPORTIONAL * first_ratio;
-    const double events = model.event_probability(b) - model.event_probability(a);
+    const double followed = std::isfinite(final_time) ? course.expected_enrolled(final_time - x) : 1.0;
+    const double events = followed * (model.event_probability(grid[i + 1]) - model.event_probability(grid[i]));
     weighted_log += events * std::log(ratio);
     weight += events;
   }
@@ -73,7 +70,9 @@ DesignHazardRatio design_hazard_ratio(const Design& design, const EventModel& mo
 DesignAnalysis analyse_design(const Design& design, const BoundaryPlan& plan) {
   DesignAnalysis analysis;
   const EventModel model(design);
-  analysis.hazard_ratio = design_hazard_ratio(design, model);
+  const ExpectedCourse course(design, model);
+  analysis.looks = course.looks(analysis.notes);
+  analysis.hazard_ratio = design_hazard_ratio(model, course, analysis.looks.back().time);
   analysis.treatment_share = model.treatment_share();
   const TestPlan& test = design.test;
   if (std::isfinite(test.milestone)) {
@@ -87,8 +86,6 @@ DesignAnalysis analyse_design(const Design& design, const BoundaryPlan& plan) {
     for (const double power : target_powers(test)) analysis.formulas.push_back(formula_row(analysis, plan, test.alpha, test.sides, alpha, power));
   }
 
-  const ExpectedCourse course(design, model);
-  analysis.looks = course.looks(analysis.notes);
   std::vector<double> events;
   for (const ExpectedLook& look : analysis.looks) events.push_back(look.events);
   const bool increasing = std::adjacent_find(events.begin(), events.end(), std::greater_equal<>()) == events.end();

@@ -44,6 +44,9 @@ constexpr double SPREAD = 10.0;
 constexpr int GAMMA_PANELS = 24;
 // Probabilities this close to 0 or 1 end the integration range of an expected time.
 constexpr double EDGE = 1e-12;
+// An event target missed with at most this probability still has an expected time
+// (that of the trials that reach it, to this precision).
+constexpr double NEVER = 1e-6;
 // Relative tolerance of the calendar times found by bisection.
 constexpr double TIME_TOLERANCE = 1e-11;
 
@@ -202,14 +205,17 @@ double ExpectedCourse::probability_never(int events) const {
 }
 
 double ExpectedCourse::expected_event_time(int events) const {
-  if (probability_never(events) > EDGE) return INF;
+  const double never = probability_never(events);
+  if (never > NEVER) return INF;
+  // E[T_d] = int P(T_d > t) dt, over the trials that reach d events.
+  const auto still_below = [&](double t) { return (probability_fewer_events(t, events) - never) / (1.0 - never); };
   const double reached = time_expected_events_reach(events);
   double low = reached;
-  while (low > 0.0 && probability_fewer_events(low, events) < 1.0 - EDGE) low = low > 1e-9 * reached ? low * 0.8 : 0.0;
+  while (low > 0.0 && still_below(low) < 1.0 - EDGE) low = low > 1e-9 * reached ? low * 0.8 : 0.0;
   double high = reached;
-  while (probability_fewer_events(high, events) > EDGE) high *= 1.25;
+  while (still_below(high) > EDGE) high *= 1.25;
   // Below `low` the probability is 1 to within EDGE.
-  return low + integrate([&](double t) { return probability_fewer_events(t, events); }, low, high, 4 * PANELS);
+  return low + integrate(still_below, low, high, 4 * PANELS);
 }
 
 ExpectedCourse::AtArrival ExpectedCourse::at_arrival(int n, double delay, bool first_only) const {

@@ -86,7 +86,8 @@ std::vector<ExpectedLook> ExpectedCourse::looks(std::vector<std::string>& notes)
     }
     if (chosen.never_reached > 1e-9) {
       notes.push_back("look " + look.name + ": its event target is never reached with probability " +
-                      shown(chosen.never_reached) + " (the simulator then analyses all data); its expected time is infinite");
+                      shown(chosen.never_reached) + " (the simulator then analyses all data)" +
+                      (std::isfinite(chosen.time) ? "" : "; its expected time is infinite"));
     }
     chosen.events = chosen.events_per_arm[0] + chosen.events_per_arm[1];
     looks.push_back(chosen);
