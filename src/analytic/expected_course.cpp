@@ -41,7 +41,7 @@ constexpr int PANELS = 6;
 // The Gamma(n, 1) law is integrated over n +- SPREAD sqrt(n) (+- SPREAD), beyond which
 // it has no mass a double can see, in GAMMA_PANELS panels.
 constexpr double SPREAD = 10.0;
-constexpr int GAMMA_PANELS = 24;
+constexpr int GAMMA_PANELS = 12;
 // Probabilities this close to 0 or 1 end the integration range of an expected time.
 constexpr double EDGE = 1e-12;
 // An event target missed with at most this probability still has an expected time
@@ -183,6 +183,7 @@ double ExpectedCourse::probability_fewer_events(double t, int events) const {
   const double n = sample_size_;
   const GammaNodes nodes = gamma_nodes(n);
   const double reach = arrivals_.cumulative_rate(t);
+  const std::vector<double> splits = kinks(t);
   const auto observed = [&](double x) { return weighted_probability(-1, t - arrivals_.time_of_cumulative(x)); };
   // Running integral of `observed` from 0 to each node (the nodes ascend).
   double area = 0.0;
@@ -190,12 +191,14 @@ double ExpectedCourse::probability_fewer_events(double t, int events) const {
   double below = 0.0;
   for (std::size_t i = 0; i < nodes.g.size(); ++i) {
     const double g = nodes.g[i];
-    area += integrate_pieces(observed, previous, std::min(g, reach), kinks(t), i == 0 ? PANELS : 1);
+    area += integrate_pieces(observed, previous, std::min(g, reach), splits, i == 0 ? PANELS : 1);
     previous = std::min(g, reach);
     const double mean_probability = std::clamp(area / g, 0.0, 1.0);
     const double last = g < reach ? observed(g) : 0.0;
-    below += nodes.weight[i] * ((1.0 - last) * binomial_cdf(events - 1, n - 1.0, mean_probability) +
-                                last * binomial_cdf(events - 2, n - 1.0, mean_probability));
+    // When the N-th patient's own event counts, the others need one fewer.
+    const double at_most_one_less = binomial_cdf(events - 1, n - 1.0, mean_probability);
+    const double at_most_two_less = last > 0.0 ? binomial_cdf(events - 2, n - 1.0, mean_probability) : 0.0;
+    below += nodes.weight[i] * ((1.0 - last) * at_most_one_less + last * at_most_two_less);
   }
   return std::clamp(below, 0.0, 1.0);
 }
@@ -215,7 +218,7 @@ double ExpectedCourse::expected_event_time(int events) const {
   double high = reached;
   while (still_below(high) > EDGE) high *= 1.25;
   // Below `low` the probability is 1 to within EDGE.
-  return low + integrate(still_below, low, high, 4 * PANELS);
+  return low + integrate(still_below, low, high, 2 * PANELS);
 }
 
 ExpectedCourse::AtArrival ExpectedCourse::at_arrival(int n, double delay, bool first_only) const {

@@ -23,14 +23,16 @@ namespace {
 // Terms below this fraction of the running sum no longer change a double.
 constexpr double NEGLIGIBLE = 1e-18;
 
-// Sum of exp(log_term(j)) for j = from, from + step, ... while j stays in [low, high] and terms matter.
-template <typename LogTerm>
-double tail_sum(LogTerm log_term, double from, double step, double low, double high) {
+// Sum of the masses from j = from outward (step -1 or +1) while they matter: the first
+// from its logarithm, each next one by the ratio of consecutive masses.
+template <typename LogMass, typename Ratio>
+double tail_sum(LogMass log_mass, Ratio next_over_this, double from, double step, double low, double high) {
+  double term = std::exp(log_mass(from));
   double sum = 0.0;
-  for (double j = from; j >= low && j <= high; j += step) {
-    const double term = std::exp(log_term(j));
+  for (double j = from; j >= low && j <= high && term > 0.0; j += step) {
     sum += term;
     if (term <= NEGLIGIBLE * sum) break;
+    term *= next_over_this(j);
   }
   return sum;
 }
@@ -82,8 +84,10 @@ double poisson_cdf(double k, double mean) {
   if (k < 0.0) return 0.0;
   if (mean <= 0.0) return 1.0;
   const auto log_mass = [mean](double j) { return j * std::log(mean) - mean - std::lgamma(j + 1.0); };
-  if (k < mean) return std::min(1.0, tail_sum(log_mass, k, -1.0, 0.0, k));
-  return std::max(0.0, 1.0 - tail_sum(log_mass, k + 1.0, 1.0, k + 1.0, std::numeric_limits<double>::infinity()));
+  // P(j - 1) / P(j) = j / mean and P(j + 1) / P(j) = mean / (j + 1).
+  if (k < mean) return std::min(1.0, tail_sum(log_mass, [mean](double j) { return j / mean; }, k, -1.0, 0.0, k));
+  const auto up = [mean](double j) { return mean / (j + 1.0); };
+  return std::max(0.0, 1.0 - tail_sum(log_mass, up, k + 1.0, 1.0, k + 1.0, std::numeric_limits<double>::infinity()));
 }
 
 double binomial_cdf(double k, double n, double p) {
@@ -93,12 +97,18 @@ double binomial_cdf(double k, double n, double p) {
   if (p >= 1.0) return 0.0;
   const double log_p = std::log(p);
   const double log_q = std::log1p(-p);
+  const double odds = p / (1.0 - p);
   const double log_n = std::lgamma(n + 1.0);
   const auto log_mass = [&](double j) {
     return log_n - std::lgamma(j + 1.0) - std::lgamma(n - j + 1.0) + j * log_p + (n - j) * log_q;
   };
-  if (k < n * p) return std::min(1.0, tail_sum(log_mass, k, -1.0, 0.0, k));
-  return std::max(0.0, 1.0 - tail_sum(log_mass, k + 1.0, 1.0, k + 1.0, n));
+  // P(j - 1) / P(j) = j / ((n - j + 1) odds) and P(j + 1) / P(j) = (n - j) odds / (j + 1).
+  if (k < n * p) {
+    const auto down = [&](double j) { return j / ((n - j + 1.0) * odds); };
+    return std::min(1.0, tail_sum(log_mass, down, k, -1.0, 0.0, k));
+  }
+  const auto up = [&](double j) { return (n - j) * odds / (j + 1.0); };
+  return std::max(0.0, 1.0 - tail_sum(log_mass, up, k + 1.0, 1.0, k + 1.0, n));
 }
 
 double gamma_density(double shape, double x) {

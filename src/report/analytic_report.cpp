@@ -2,6 +2,8 @@
 // expected course of the trial and the group-sequential power, with the simulated
 // figures beside them when asked; and the same figures as CSV.
 
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -204,7 +206,13 @@ void write_design_analysis_csv(std::ostream& out, const Design& design, const Bo
   figures.push_back({"power", "", NONE, design.test.alpha, analysis.sequential.power, simulated ? simulated->power : NONE,
                      simulated ? simulated->power_se : NONE});
   out << "quantity,look,power,alpha,analytic,simulated,simulated_se\n";
-  const auto cell = [](double x) { return std::isnan(x) ? std::string() : format("%.17g", x); };
+  // Shortest decimal that reads back as the same double.
+  const auto cell = [](double x) {
+    if (std::isnan(x)) return std::string();
+    std::array<char, 32> buffer{};
+    const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), x);
+    return std::string(buffer.data(), result.ptr);
+  };
   for (const Figure& f : figures) {
     out << f.quantity << ',' << f.look << ',' << cell(f.power) << ',' << cell(f.alpha) << ',' << cell(f.analytic) << ','
         << cell(f.simulated) << ',' << cell(f.simulated_se) << '\n';
