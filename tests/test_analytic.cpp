@@ -13,6 +13,7 @@
 #include "trialsim/analytic.hpp"
 #include "trialsim/config.hpp"
 #include "trialsim/engine.hpp"
+#include "trialsim/error.hpp"
 
 using namespace trialsim;
 
@@ -329,4 +330,33 @@ TEST(AnalyticCommand, BadTargetPowerIsAnInputError) {
                                   "/configs/danger_shock.yaml --set test.target_power=1.5");
   EXPECT_EQ(out.status, 2);
   EXPECT_NE(out.text.find("test.target_power"), std::string::npos) << out.text;
+}
+
+// The two keys this module reads: kept in the resolved design, and checked.
+TEST(AnalyticConfig, ArrivalsAndTargetPowerSurviveTheResolvedDesign) {
+  const std::string yaml = R"(name: keys
+arms:
+  - {id: control, survival: {exponential: {hazard: 0.01}}}
+  - {id: treatment, survival: {exponential: {hazard: 0.01}}}
+enrollment: {sample_size: 10, arrivals: deterministic, rates: [{from: 0, rate: 1}]}
+analyses: [{name: final, when: {events: 5}}]
+test: {target_power: 0.85}
+)";
+  const Design design = parse_design(yaml, "design");
+  EXPECT_EQ(design.enrollment.arrivals, Enrollment::Arrivals::deterministic);
+  ASSERT_TRUE(design.test.target_power);
+  EXPECT_EQ(*design.test.target_power, 0.85);
+  const Design again = parse_design(design.resolved_yaml, "resolved");
+  EXPECT_EQ(again.enrollment.arrivals, Enrollment::Arrivals::deterministic);
+  EXPECT_EQ(again.test.target_power, design.test.target_power);
+  EXPECT_EQ(again.resolved_yaml, design.resolved_yaml);
+  try {
+    std::string bad = yaml;
+    bad.replace(bad.find("deterministic"), 13, "uniform");
+    parse_design(bad, "design");
+    FAIL() << "no error";
+  } catch (const InputError& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "design:5: enrollment.arrivals: unknown value 'uniform'; allowed: poisson, deterministic");
+  }
 }
