@@ -590,7 +590,7 @@ TEST(Config, OverrideErrors) {
             "--set: enrollment.sample_size: invalid YAML: end of sequence flow not found");
   EXPECT_EQ(error_of_set("test.sidez=1"),
             "--set: test.sidez: unknown key 'sidez'; allowed: statistic, ties, sides, alpha, boundary, "
-            "information_fractions, futility, stratified, milestone");
+            "information_fractions, futility, stratified, milestone, target_power");
 
   const auto parse_error = [](const std::string& assignment) {
     try {

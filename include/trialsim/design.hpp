@@ -72,7 +72,12 @@ struct Site {
 };
 
 struct Enrollment {
+  //! poisson: a Poisson process with the summed rate; deterministic: patient i (from 1)
+  //! enters when the expected enrolment reaches i (the fixed accrual of rpact and
+  //! Lachin-Foulkes-type calculations).
+  enum class Arrivals { poisson, deterministic };
   int sample_size = 0;
+  Arrivals arrivals = Arrivals::poisson;
   std::vector<RatePeriod> periods; //!< summed piecewise-constant rate, periods[0].from == 0
   std::vector<Site> sites;         //!< empty when rates were given directly
 };
@@ -134,6 +139,7 @@ struct TestPlan {
   std::vector<double> information_fractions;
   Futility futility;
   bool stratified = false;              //!< stratified log-rank / Cox by allocation strata
+  std::optional<double> target_power;   //!< the power the design was sized for (trialsim design)
   double milestone = INFINITE_TIME;     //!< landmark of the milestone statistic
 };
 

@@ -53,9 +53,10 @@ private:
 class ArrivalProcess {
 public:
   ArrivalProcess() = default;
-  explicit ArrivalProcess(const std::vector<RatePeriod>& periods);
+  //! `deterministic`: patient i (from 1) enters at Lambda^-1(i) instead of at random.
+  explicit ArrivalProcess(const std::vector<RatePeriod>& periods, bool deterministic = false);
 
-  //! Fills `entry` (size N, ascending) from the arrival stream.
+  //! Fills `entry` (size N, ascending) from the arrival stream (or deterministically).
   void sample(RandomStream& arrivals, std::vector<double>& entry) const;
   //! Expected number of arrivals by calendar time t, Lambda(t).
   double cumulative_rate(double t) const;
@@ -66,6 +67,7 @@ private:
   std::vector<double> from_;
   std::vector<double> rate_;
   std::vector<double> cumulative_at_from_;
+  bool deterministic_ = false;
 };
 
 //! Permuted blocks within strata (or simple randomisation when block_size == 0).

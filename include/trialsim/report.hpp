@@ -6,6 +6,7 @@
 #include <ostream>
 #include <string>
 
+#include "trialsim/analytic.hpp"
 #include "trialsim/boundaries.hpp"
 #include "trialsim/design.hpp"
 #include "trialsim/results.hpp"
@@ -18,6 +19,14 @@ void print_results(std::ostream& out, const Design& design, const Results& resul
 
 //! The per-look critical values and nominal alphas of the design's boundary.
 void print_boundaries(std::ostream& out, const Design& design, const BoundaryPlan& plan);
+
+//! The analytic side of a design (`trialsim design`), with the simulated figures and
+//! their Monte Carlo SEs beside it when `simulated` is given.
+void print_design_analysis(std::ostream& out, const Design& design, const BoundaryPlan& plan,
+                           const DesignAnalysis& analysis, const Results* simulated);
+//! The same figures as CSV, one per row: quantity,look,power,alpha,analytic,simulated,simulated_se.
+void write_design_analysis_csv(std::ostream& out, const Design& design, const BoundaryPlan& plan,
+                               const DesignAnalysis& analysis, const Results* simulated);
 
 //! `time` (in the design's time unit, from the start) as an ISO date, or "" without a start date.
 std::string calendar_date(const Design& design, double time);

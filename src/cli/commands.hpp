@@ -15,5 +15,6 @@ void add_check_command(CLI::App& app, Action& action);
 void add_boundaries_command(CLI::App& app, Action& action);
 void add_show_command(CLI::App& app, Action& action);
 void add_merge_command(CLI::App& app, Action& action);
+void add_design_command(CLI::App& app, Action& action);
 
 } // namespace trialsim::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   cli::add_boundaries_command(app, action);
   cli::add_show_command(app, action);
   cli::add_merge_command(app, action);
+  cli::add_design_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

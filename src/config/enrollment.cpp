@@ -95,9 +95,12 @@ std::vector<Site> read_sites(const Field& field) {
 }  // namespace
 
 Enrollment read_enrollment(const Field& field) {
-  field.expect_keys({"sample_size", "rates", "sites"});
+  field.expect_keys({"sample_size", "rates", "sites", "arrivals"});
   Enrollment enrollment;
   enrollment.sample_size = read_sample_size(field.required("sample_size"));
+  if (field.has("arrivals") && field.child("arrivals").choice({"poisson", "deterministic"}) == "deterministic") {
+    enrollment.arrivals = Enrollment::Arrivals::deterministic;
+  }
   const Field rates = field.child("rates");
   const Field sites = field.child("sites");
   if (rates.present() && sites.present()) sites.fail("give either rates or sites, not both");

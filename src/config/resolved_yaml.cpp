@@ -52,6 +52,7 @@ YAML::Node allocation_node(const Design& design, const SurvivalForms& forms) {
 YAML::Node enrollment_node(const Enrollment& enrollment) {
   YAML::Node node;
   node["sample_size"] = integer_node(enrollment.sample_size);
+  if (enrollment.arrivals == Enrollment::Arrivals::deterministic) node["arrivals"] = text_node("deterministic");
   YAML::Node periods(YAML::NodeType::Sequence);
   for (const Site& site : enrollment.sites) {
     YAML::Node entry = flow_mapping();
@@ -178,6 +179,7 @@ YAML::Node test_node(const TestPlan& test) {
     node["futility"] = futility;
   }
   node["stratified"] = boolean_node(test.stratified);
+  if (test.target_power) node["target_power"] = number_node(*test.target_power);
   if (test.milestone < INFINITE_TIME) node["milestone"] = number_node(test.milestone);
   return node;
 }

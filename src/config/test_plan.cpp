@@ -172,7 +172,7 @@ TestPlan read_test(const Field& test, const Design& design) {
   TestPlan plan;
   if (test.present()) {
     test.expect_keys({"statistic", "ties", "sides", "alpha", "boundary", "information_fractions", "futility",
-                      "stratified", "milestone"});
+                      "stratified", "milestone", "target_power"});
   }
   if (test.has("statistic")) plan.statistic = read_statistic(test.child("statistic"));
   if (test.has("ties"))
@@ -183,6 +183,7 @@ TestPlan read_test(const Field& test, const Design& design) {
   plan.futility = read_futility(test.child("futility"), design.looks.size(), plan.sides);
   if (test.has("stratified")) plan.stratified = test.child("stratified").boolean();
   plan.milestone = read_milestone(test.child("milestone"), design, plan.statistic);
+  if (test.has("target_power")) plan.target_power = test.child("target_power").probability();
   return plan;
 }
 

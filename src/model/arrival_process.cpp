@@ -4,7 +4,8 @@
 
 namespace trialsim {
 
-ArrivalProcess::ArrivalProcess(const std::vector<RatePeriod>& periods) {
+ArrivalProcess::ArrivalProcess(const std::vector<RatePeriod>& periods, bool deterministic)
+    : deterministic_(deterministic) {
   from_.reserve(periods.size());
   rate_.reserve(periods.size());
   cumulative_at_from_.reserve(periods.size());
@@ -35,6 +36,11 @@ double ArrivalProcess::time_of_cumulative(double g) const {
 }
 
 void ArrivalProcess::sample(RandomStream& arrivals, std::vector<double>& entry) const {
+  if (deterministic_) {
+    // Patient i enters when the expected enrolment reaches i; no draws are taken.
+    for (std::size_t i = 0; i < entry.size(); ++i) entry[i] = time_of_cumulative(static_cast<double>(i + 1));
+    return;
+  }
   // Gaps of a unit-rate Poisson process mapped through Lambda^-1 (time change).
   // Arrivals are ascending, so the period index only moves forward.
   double g = 0.0;

@@ -37,7 +37,7 @@ Censored observe(const TrialWorkspace& w, std::size_t p, double cut_time) {
 } // namespace
 
 TrialSimulator::TrialSimulator(const Design& design, const BoundaryPlan& plan, std::uint64_t scenario)
-    : design_(design), plan_(plan), scenario_(scenario), arrivals_(design.enrollment.periods),
+    : design_(design), plan_(plan), scenario_(scenario), arrivals_(design.enrollment.periods, design.enrollment.arrivals == Enrollment::Arrivals::deterministic),
       allocator_(design.allocation) {
   for (const auto& row : design.survival) {
     survival_.push_back({SurvivalDistribution(row[CONTROL]), SurvivalDistribution(row[TREATMENT])});
