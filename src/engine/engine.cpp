@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <array>
+#include <span>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -7,6 +9,7 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_group.h>
 
 #include "trialsim/engine.hpp"
 
@@ -25,10 +28,22 @@ Results run_simulation(const Design& design, const BoundaryPlan& plan, const Run
   const TrialSimulator simulator(design, plan, options.scenario);
   tbb::enumerable_thread_specific<TrialWorkspace> workspaces([&] { return simulator.make_workspace(); });
   ResultsAccumulator accumulator(design, plan);
-  std::vector<TrialOutcome> block(static_cast<std::size_t>(std::min(options.block_size, std::max<std::int64_t>(total, 1))));
+  // Two buffers: while the threads simulate one block, one task folds the block
+  // before it into the summaries and hands it to on_block, in replicate order,
+  // so that the serial work overlaps the parallel work instead of idling it.
+  const auto capacity = static_cast<std::size_t>(std::min(options.block_size, std::max<std::int64_t>(total, 1)));
+  std::array<std::vector<TrialOutcome>, 2> blocks{std::vector<TrialOutcome>(capacity),
+                                                  std::vector<TrialOutcome>(capacity)};
+  tbb::task_group folding;
+  const auto fold = [&](std::span<const TrialOutcome> outcomes, std::int64_t offset) {
+    for (const TrialOutcome& outcome : outcomes) accumulator.add(outcome);
+    if (options.on_block) options.on_block(offset, outcomes);
+  };
 
-  for (std::int64_t done = 0; done < total;) {
-    const std::int64_t size = std::min<std::int64_t>(static_cast<std::int64_t>(block.size()), total - done);
+  int current = 0;
+  for (std::int64_t done = 0; done < total; current = 1 - current) {
+    std::vector<TrialOutcome>& block = blocks[static_cast<std::size_t>(current)];
+    const std::int64_t size = std::min<std::int64_t>(static_cast<std::int64_t>(capacity), total - done);
     const std::int64_t first = options.first_replicate + done;
     // Each replicate writes only its own slot, and its numbers depend only on its
     // index, so the block's contents do not depend on how TBB splits it.
@@ -38,13 +53,17 @@ Results run_simulation(const Design& design, const BoundaryPlan& plan, const Run
         simulator.simulate(static_cast<std::uint64_t>(first + i), workspace, block[static_cast<std::size_t>(i)]);
       }
     });
+    folding.wait(); // the previous block is folded (and its exceptions, if any, thrown here)
     const std::span<const TrialOutcome> outcomes(block.data(), static_cast<std::size_t>(size));
-    for (const TrialOutcome& outcome : outcomes) accumulator.add(outcome);
-    if (options.on_block) options.on_block(done, outcomes);
+    folding.run([&fold, outcomes, offset = done] { fold(outcomes, offset); });
     done += size;
     if (options.on_progress) options.on_progress(done, total);
-    if (done < total && options.should_stop && options.should_stop()) throw InterruptedError();
+    if (done < total && options.should_stop && options.should_stop()) {
+      folding.wait();
+      throw InterruptedError();
+    }
   }
+  folding.wait();
   return accumulator.results();
 }
 
