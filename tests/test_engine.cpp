@@ -1,3 +1,4 @@
+#include <atomic>
 // The engine: reproducibility for any thread count, block size and replicate
 // slice, and the type I error of the DanGer Shock procedure under the null.
 
@@ -101,9 +102,12 @@ TEST(Engine, StopsBetweenBlocksWhenAsked) {
   const Design design = danger_shock({{"simulation.replicates", "5000"}});
   RunOptions options;
   options.block_size = 1000;
-  int blocks = 0;
-  options.on_block = [&blocks](std::int64_t, std::span<const TrialOutcome>) { ++blocks; };
-  options.should_stop = [&blocks] { return blocks == 2; };
+  int simulated = 0;
+  std::atomic<int> folded = 0; // on_block runs on a worker, overlapping the next block
+  options.on_progress = [&simulated](std::int64_t, std::int64_t) { ++simulated; };
+  options.on_block = [&folded](std::int64_t, std::span<const TrialOutcome>) { ++folded; };
+  options.should_stop = [&simulated] { return simulated == 2; };
   EXPECT_THROW(run_simulation(design, plan_boundaries(design), options), InterruptedError);
-  EXPECT_EQ(blocks, 2);
+  EXPECT_EQ(simulated, 2);
+  EXPECT_EQ(folded.load(), 2); // every simulated block was handed over before the stop
 }
