@@ -32,22 +32,23 @@ std::vector<Observation> final_look_observations() {
 }
 
 void floor_random_numbers_and_sort(benchmark::State& state) {
-  // Per patient: arrival gap, allocation, crossover, exclusion and one Exp(1) event draw;
-  // then the follow-up times are ordered. Nothing a replicate can avoid.
+  // Per patient the draws the default design cannot avoid: an Exp(1) arrival gap,
+  // 32 bits for the allocation and an Exp(1) event draw (crossover and exclusion
+  // are zero, so their streams are not drawn); then the follow-up times are ordered.
   const Design& design = danger_shock();
   const SurvivalDistribution control(design.survival[0][CONTROL]);
   const auto n = static_cast<std::size_t>(design.enrollment.sample_size);
   RandomStream arrival(1, 0, StreamId::arrival), allocation(1, 0, StreamId::allocation),
-      crossover(1, 0, StreamId::crossover), exclusion(1, 0, StreamId::exclusion), event(1, 0, StreamId::event);
+      event(1, 0, StreamId::event);
   std::vector<double> times(n);
   std::uint64_t replicate = 0;
   for (auto _ : state) {
-    for (RandomStream* s : {&arrival, &allocation, &crossover, &exclusion, &event}) s->start(replicate);
+    for (RandomStream* s : {&arrival, &allocation, &event}) s->start(replicate);
     double entry = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
       entry += arrival.exponential();
-      const double u = allocation.uniform() + crossover.uniform() + exclusion.uniform();
-      times[i] = std::min(control.event_time(event.exponential()), 180.0) + 1e-9 * (entry + u);
+      const double arm = allocation.bits32() & 1U;
+      times[i] = std::min(control.event_time(event.exponential()), 180.0) + 1e-9 * (entry + arm);
     }
     std::sort(times.begin(), times.end());
     benchmark::DoNotOptimize(times.data());
