@@ -48,6 +48,9 @@ std::string shard_text(const Shard& shard);
 //! design, seed and number of replicates.
 std::string design_digest(std::string_view resolved_yaml);
 
+//! 64-bit FNV-1a of any bytes, as 16 hex digits.
+std::string fnv1a_digest(std::string_view bytes);
+
 //! What a shard file records beyond a results file (root attributes).
 struct ShardInfo {
   Shard shard;

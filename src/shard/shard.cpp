@@ -63,11 +63,13 @@ std::string shard_text(const Shard& shard) {
          replicate_range_text(shard.begin, shard.end) + " of " + std::to_string(shard.total) + ")";
 }
 
-std::string design_digest(std::string_view resolved_yaml) {
-  // 64-bit FNV-1a (Fowler, Noll and Vo): simple, fast, and enough to tell designs
+std::string design_digest(std::string_view resolved_yaml) { return fnv1a_digest(resolved_yaml); }
+
+std::string fnv1a_digest(std::string_view bytes) {
+  // 64-bit FNV-1a (Fowler, Noll and Vo): simple, fast, and enough to tell inputs
   // apart; it guards against mistakes, not against forgery.
   std::uint64_t hash = 14695981039346656037ull;
-  for (const char byte : resolved_yaml) {
+  for (const char byte : bytes) {
     hash ^= static_cast<unsigned char>(byte);
     hash *= 1099511628211ull;
   }
