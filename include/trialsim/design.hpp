@@ -71,10 +71,19 @@ struct Site {
   double rate = 0.0;
 };
 
+//! A named enrolment timeline (`enrollment.timelines`): rates or sites, as given.
+struct Timeline {
+  std::string name;
+  std::vector<RatePeriod> periods; //!< summed piecewise-constant rate
+  std::vector<Site> sites;         //!< empty when given as rates
+};
+
 struct Enrollment {
   int sample_size = 0;
   std::vector<RatePeriod> periods; //!< summed piecewise-constant rate, periods[0].from == 0
   std::vector<Site> sites;         //!< empty when rates were given directly
+  std::string timeline;            //!< the named timeline in use; empty when rates or sites are given directly
+  std::vector<Timeline> timelines; //!< every named timeline, in the order given
 };
 
 //! What makes a look happen, in calendar time of the simulated trial.

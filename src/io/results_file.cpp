@@ -12,10 +12,12 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <system_error>
 
 #include "hdf5_interface.hpp"
+#include "scenario_table.hpp"
 #include "trialsim/error.hpp"
 #include "trialsim/io.hpp"
 #include "trialsim/version.hpp"
@@ -413,11 +415,13 @@ void create_partial_file(const std::string& path, const std::string& partial) {
 
 // ---------------------------------------------------------------- reading
 
-// An open results file whose filetype and format_version have been checked.
+// An open results file whose filetype and format_version have been checked, and
+// the group that holds one set of results: the root, or a sweep's /scenarios/<k>.
+// Dataset names are given from the results group ("/summary/power").
 // Every problem is an InputError naming the file.
 class ResultsFileReader {
 public:
-  explicit ResultsFileReader(const std::string& path) : path_(path) {
+  explicit ResultsFileReader(const std::string& path, const std::string& group = "") : path_(path) {
     std::error_code error;
     if (!fs::exists(path, error)) malformed("no such file");
     if (fs::is_directory(path, error)) malformed("not an HDF5 file");
@@ -432,9 +436,17 @@ public:
       malformed("truncated or corrupt HDF5 file");
     }
     check_filetype();
+    if (group.empty()) return;
+    if (!hdf5::exists(file(), group)) malformed("/" + group + ": missing");
+    group_ = hdf5::open_group(file(), group);
+    prefix_ = "/" + group;
   }
 
   hid_t file() const { return file_.id(); }
+  //! The results group's object (the file for root results), which carries the attributes.
+  hid_t results_object() const { return group_.is_open() ? group_.id() : file(); }
+  //! Full name in the file of a dataset of the results group.
+  std::string at(const std::string& dataset) const { return prefix_ + dataset; }
 
   [[noreturn]] void malformed(const std::string& what) const { throw InputError(path_, what); }
 
@@ -442,19 +454,19 @@ public:
   void expect_shape(const std::string& dataset, const std::vector<hsize_t>& shape) const {
     const std::vector<hsize_t> found = shape_of(dataset);
     if (found != shape) {
-      malformed(dataset + ": expected shape " + shape_text(shape) + ", found " + shape_text(found));
+      malformed(at(dataset) + ": expected shape " + shape_text(shape) + ", found " + shape_text(found));
     }
   }
 
   std::vector<hsize_t> shape_of(const std::string& dataset) const {
-    if (!hdf5::exists(file(), dataset.substr(1))) malformed(dataset + ": missing");
-    return hdf5::dataset_shape(file(), dataset);
+    if (!hdf5::exists(file(), at(dataset).substr(1))) malformed(at(dataset) + ": missing");
+    return hdf5::dataset_shape(file(), at(dataset));
   }
 
   template <class T>
   std::vector<T> read(const std::string& dataset, const std::vector<hsize_t>& shape) const {
     expect_shape(dataset, shape);
-    return hdf5::read_vector<T>(file(), dataset);
+    return hdf5::read_vector<T>(file(), at(dataset));
   }
 
   template <class T>
@@ -463,18 +475,18 @@ public:
   }
 
   void expect_attribute(const std::string& name) const {
-    if (!hdf5::has_attribute(file(), name)) malformed("attribute " + name + ": missing");
+    if (!hdf5::has_attribute(results_object(), name)) malformed("attribute " + name + ": missing");
   }
 
   std::string string_attribute(const std::string& name) const {
     expect_attribute(name);
-    return hdf5::read_string_attribute(file(), name);
+    return hdf5::read_string_attribute(results_object(), name);
   }
 
   template <class T>
   T attribute(const std::string& name) const {
     expect_attribute(name);
-    return hdf5::read_attribute<T>(file(), name);
+    return hdf5::read_attribute<T>(results_object(), name);
   }
 
 private:
@@ -492,6 +504,8 @@ private:
 
   std::string path_;
   hdf5::Handle file_;
+  hdf5::Handle group_;
+  std::string prefix_;
 };
 
 int stored_looks(const ResultsFileReader& file) {
@@ -551,7 +565,7 @@ std::vector<LookSummary> read_look_summaries(const ResultsFileReader& file, int 
   std::vector<LookSummary> summaries(static_cast<std::size_t>(looks));
   const auto n = static_cast<hsize_t>(looks);
   file.expect_shape("/summary/look_names", {n});
-  const std::vector<std::string> names = hdf5::read_strings(file.file(), "/summary/look_names");
+  const std::vector<std::string> names = hdf5::read_strings(file.file(), file.at("/summary/look_names"));
   for (std::size_t k = 0; k < summaries.size(); ++k) summaries[k].name = names[k];
   for (const LookField& field : LOOK_FIELDS) {
     const std::vector<double> values = file.read<double>(std::string("/summary/") + field.name, {n});
@@ -567,7 +581,7 @@ std::vector<LookSummary> read_look_summaries(const ResultsFileReader& file, int 
 template <class T, class Store>
 void read_look_column(const ResultsFileReader& file, const std::string& column, hsize_t first,
                       std::span<TrialOutcome> outcomes, int looks, Store store) {
-  const hdf5::RowDataset dataset = hdf5::RowDataset::open(file.file(), "/replicates/" + column);
+  const hdf5::RowDataset dataset = hdf5::RowDataset::open(file.file(), file.at("/replicates/" + column));
   std::vector<T> values(outcomes.size() * static_cast<std::size_t>(looks));
   dataset.read_rows<T>(first, values);
   for (std::size_t r = 0; r < outcomes.size(); ++r) {
@@ -592,7 +606,7 @@ void read_replicate_block(const ResultsFileReader& file, hsize_t first, std::spa
                                 [](LookOutcome& o, std::int8_t v) { o.decision = v; });
   read_look_column<std::uint8_t>(file, "trigger_reached", first, outcomes, looks,
                                  [](LookOutcome& o, std::uint8_t v) { o.trigger_reached = v != 0; });
-  const hdf5::RowDataset stop_look = hdf5::RowDataset::open(file.file(), "/replicates/stop_look");
+  const hdf5::RowDataset stop_look = hdf5::RowDataset::open(file.file(), file.at("/replicates/stop_look"));
   std::vector<std::int8_t> stops(outcomes.size());
   stop_look.read_rows<std::int8_t>(first, stops);
   for (std::size_t r = 0; r < outcomes.size(); ++r) outcomes[r].stop_look = stops[r];
@@ -610,39 +624,89 @@ struct ResultsFileWriter::Impl {
   int looks = 0;
   std::int64_t written = 0; // replicates appended so far
   bool committed = false;
+  std::optional<SweepDesign> sweep; // sweep files only
+  std::size_t scenario_index = 0;   // the scenario being written
+  std::size_t scenarios_finished = 0;
   // Declared before the datasets so that they close first (the file closes only when they have).
   hdf5::Handle file;
+  hdf5::Handle scenario; // /scenarios/<k> while scenario k is written
   ReplicateDatasets columns;
+
+  // Where results go: the open scenario group, or the root.
+  hid_t target() const { return scenario.is_open() ? scenario.id() : file.id(); }
+
+  // Creates the temporary file and runs `layout` on it; nothing is left behind on failure.
+  template <class Layout>
+  void create(const std::string& destination, Layout layout) {
+    path = destination;
+    partial_path = destination + ".partial-" + std::to_string(::getpid());
+    if (replicates < 0) throw std::invalid_argument("negative number of replicates");
+    create_partial_file(path, partial_path);
+    try {
+      file = hdf5::create_file(partial_path);
+      layout();
+    } catch (const hdf5::Error& error) {
+      columns = {};
+      file = {};
+      std::error_code ignored;
+      fs::remove(partial_path, ignored);
+      throw InputError(path, WRITING + error.what());
+    }
+  }
+
+  // Refuses results that do not match what was written (a file with missing rows would read as zeros).
+  void check_complete(const Results& results) const {
+    if (committed) throw std::logic_error(path + ": results file already committed");
+    if (results.looks.size() != static_cast<std::size_t>(looks)) {
+      throw std::invalid_argument("results have " + std::to_string(results.looks.size()) + " looks, the design " +
+                                  std::to_string(looks));
+    }
+    if (written != replicates) {
+      throw std::logic_error(path + ": " + std::to_string(written) + " of " + std::to_string(replicates) +
+                             " replicates were written");
+    }
+  }
+
+  void close_and_rename() {
+    reporting_errors(path, WRITING, [&] {
+      columns.close();
+      hdf5::flush(file.id());
+      file.close();
+    });
+    std::error_code error;
+    fs::rename(partial_path, path, error);
+    if (error) throw InputError(path, WRITING + lowercase_first(error.message()));
+    committed = true;
+  }
 };
 
 ResultsFileWriter::ResultsFileWriter(const std::string& path, const Design& design, std::int64_t replicates)
     : impl_(std::make_unique<Impl>()) {
   Impl& w = *impl_;
-  w.path = path;
-  w.partial_path = path + ".partial-" + std::to_string(::getpid());
   w.design_name = design.name;
   w.resolved_yaml = design.resolved_yaml;
   w.time_unit = design.time_unit;
   w.replicates = replicates;
   w.looks = static_cast<int>(design.looks.size());
-  if (replicates < 0) throw std::invalid_argument("negative number of replicates");
-  create_partial_file(path, w.partial_path);
-  try {
-    w.file = hdf5::create_file(w.partial_path);
-    w.columns = create_replicate_datasets(w.file.id(), replicates, w.looks, w.time_unit);
-  } catch (const hdf5::Error& error) {
-    w.columns = {};
-    w.file = {};
-    std::error_code ignored;
-    fs::remove(w.partial_path, ignored);
-    throw InputError(path, WRITING + error.what());
-  }
+  w.create(path, [&w] { w.columns = create_replicate_datasets(w.file.id(), w.replicates, w.looks, w.time_unit); });
+}
+
+ResultsFileWriter::ResultsFileWriter(const std::string& path, const SweepDesign& sweep, std::int64_t replicates)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& w = *impl_;
+  w.sweep = sweep;
+  w.design_name = sweep.base.name;
+  w.resolved_yaml = sweep.resolved_yaml;
+  w.time_unit = sweep.base.time_unit;
+  w.replicates = replicates;
+  w.create(path, [&w] { hdf5::create_group(w.file.id(), "scenarios"); });
 }
 
 ResultsFileWriter::~ResultsFileWriter() {
   if (impl_->committed) return;
   // An unfinished file must not survive under any name.
   impl_->columns = {};
+  impl_->scenario = {};
   impl_->file = {};
   std::error_code ignored;
   fs::remove(impl_->partial_path, ignored);
@@ -663,39 +727,98 @@ void ResultsFileWriter::append(std::int64_t first, std::span<const TrialOutcome>
 void ResultsFileWriter::write_patients(std::span<const PatientRecords> trials) {
   Impl& w = *impl_;
   for (std::size_t r = 0; r < trials.size(); ++r) check_patients(trials[r], r, w.looks);
-  reporting_errors(w.path, WRITING, [&] { write_patient_group(w.file.id(), trials, w.looks, w.time_unit); });
+  reporting_errors(w.path, WRITING, [&] { write_patient_group(w.target(), trials, w.looks, w.time_unit); });
 }
 
 void ResultsFileWriter::commit(const Results& results, double seconds, int threads) {
   Impl& w = *impl_;
-  if (w.committed) throw std::logic_error(w.path + ": results file already committed");
-  if (results.looks.size() != static_cast<std::size_t>(w.looks)) {
-    throw std::invalid_argument("results have " + std::to_string(results.looks.size()) + " looks, the design " +
-                                std::to_string(w.looks));
-  }
-  // A file with missing rows would read as zeros: refuse to make it look complete.
-  if (w.written != w.replicates) {
-    throw std::logic_error(w.path + ": " + std::to_string(w.written) + " of " + std::to_string(w.replicates) +
-                           " replicates were written");
-  }
+  if (w.sweep) throw std::logic_error(w.path + ": a sweep file is completed by commit_sweep");
+  w.check_complete(results);
   reporting_errors(w.path, WRITING, [&] {
     RootAttributes root{w.design_name, w.resolved_yaml, w.time_unit, results.seed, w.replicates};
     write_root_attributes(w.file.id(), root);
     write_summary(w.file.id(), results);
     write_runtime(w.file.id(), seconds, threads);
-    w.columns.close();
-    hdf5::flush(w.file.id());
-    w.file.close();
   });
-  std::error_code error;
-  fs::rename(w.partial_path, w.path, error);
-  if (error) throw InputError(w.path, WRITING + lowercase_first(error.message()));
-  w.committed = true;
+  w.close_and_rename();
 }
 
-StoredResults read_results(const std::string& path) {
+void ResultsFileWriter::begin_scenario(std::size_t index) {
+  Impl& w = *impl_;
+  if (!w.sweep || index >= w.sweep->scenarios.size() || w.scenario.is_open()) {
+    throw std::logic_error(w.path + ": scenario " + std::to_string(index) + " cannot be started");
+  }
+  const Design& design = w.sweep->scenarios[index].design;
+  w.scenario_index = index;
+  w.looks = static_cast<int>(design.looks.size());
+  w.time_unit = design.time_unit;
+  w.written = 0;
+  reporting_errors(w.path, WRITING, [&] {
+    w.scenario = hdf5::create_group(w.file.id(), scenario_group(index));
+    w.columns = create_replicate_datasets(w.scenario.id(), w.replicates, w.looks, w.time_unit);
+  });
+}
+
+void ResultsFileWriter::finish_scenario(const Results& results) {
+  Impl& w = *impl_;
+  if (!w.scenario.is_open()) throw std::logic_error(w.path + ": no scenario was started");
+  w.check_complete(results);
+  const Scenario& scenario = w.sweep->scenarios[w.scenario_index];
+  reporting_errors(w.path, WRITING, [&] {
+    const hid_t group = w.scenario.id();
+    RootAttributes attributes{scenario.design.name, scenario.design.resolved_yaml, w.time_unit, results.seed,
+                              w.replicates};
+    write_root_attributes(group, attributes);
+    hdf5::write_attribute(group, "label", scenario.label);
+    write_summary(group, results);
+    w.columns.close();
+    w.scenario.close();
+  });
+  ++w.scenarios_finished;
+}
+
+void ResultsFileWriter::commit_sweep(std::span<const Results> scenario_results, double seconds, int threads) {
+  Impl& w = *impl_;
+  if (!w.sweep || w.committed || w.scenario.is_open() || w.scenarios_finished != w.sweep->scenarios.size() ||
+      scenario_results.size() != w.sweep->scenarios.size()) {
+    throw std::logic_error(w.path + ": the sweep's scenarios are not all written");
+  }
+  reporting_errors(w.path, WRITING, [&] {
+    RootAttributes root{w.design_name, w.resolved_yaml, w.sweep->base.time_unit, scenario_results.front().seed,
+                        w.replicates};
+    write_root_attributes(w.file.id(), root);
+    hdf5::write_attribute<std::int64_t>(w.file.id(), "scenarios",
+                                        static_cast<std::int64_t>(w.sweep->scenarios.size()));
+    const hdf5::Handle scenarios = hdf5::open_group(w.file.id(), "scenarios");
+    write_scenario_table(scenarios.id(), *w.sweep, scenario_results);
+    write_runtime(w.file.id(), seconds, threads);
+  });
+  w.close_and_rename();
+}
+
+std::string scenario_group(std::size_t index) {
+  return "scenarios/" + std::to_string(index);
+}
+
+StoredFile read_file_info(const std::string& path) {
   return reporting_errors(path, "", [&path] {
     const ResultsFileReader file(path);
+    StoredFile stored;
+    stored.config_yaml = file.string_attribute("config_yaml");
+    stored.trialsim_version = file.string_attribute("trialsim_version");
+    stored.created_utc = file.string_attribute("created_utc");
+    if (!hdf5::has_attribute(file.file(), "scenarios")) return stored;
+    stored.scenarios = file.attribute<std::int64_t>("scenarios");
+    if (stored.scenarios < 1 || !hdf5::exists(file.file(), "scenarios/table")) {
+      file.malformed("attribute scenarios: " + std::to_string(stored.scenarios) + " but no complete /scenarios");
+    }
+    return stored;
+  });
+}
+
+StoredResults read_results(const std::string& path, const std::string& group) {
+  return reporting_errors(path, "", [&path, &group] {
+    const ResultsFileReader file(path, group);
     StoredResults stored;
     stored.config_yaml = file.string_attribute("config_yaml");
     stored.trialsim_version = file.string_attribute("trialsim_version");
@@ -717,10 +840,10 @@ StoredResults read_results(const std::string& path) {
   });
 }
 
-std::vector<TrialOutcome> read_replicates(const std::string& path, int looks) {
+std::vector<TrialOutcome> read_replicates(const std::string& path, int looks, const std::string& group) {
   if (looks < 1 || looks > MAX_LOOKS) throw std::invalid_argument("looks must be 1 to " + std::to_string(MAX_LOOKS));
-  return reporting_errors(path, "", [&path, looks] {
-    const ResultsFileReader file(path);
+  return reporting_errors(path, "", [&path, looks, &group] {
+    const ResultsFileReader file(path, group);
     const std::int64_t replicates = stored_replicates(file);
     expect_replicate_shapes(file, replicates, looks);
     std::vector<TrialOutcome> outcomes(static_cast<std::size_t>(replicates));
