@@ -38,8 +38,10 @@ struct SweepDesign {
   Design base;                    //!< the file without its sweep block
   std::vector<SweepAxis> axes;    //!< in the order written
   std::vector<Scenario> scenarios; //!< the Cartesian product; the last axis varies fastest
-  //! The base's resolved design followed by the sweep block (what a results file stores at its root).
-  std::string resolved_yaml;
+  //! The design file after `--set`, sweep block included (the root `config_yaml` of a sweep file).
+  //! Defaults are not filled in, since they may depend on swept values (the planned
+  //! information fractions on the sample size); each scenario's design has its own resolved_yaml.
+  std::string config_yaml;
 
   bool has_sweep() const { return !axes.empty(); }
 };

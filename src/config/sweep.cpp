@@ -228,23 +228,7 @@ std::vector<std::vector<std::size_t>> combinations(const std::vector<ParsedAxis>
   return result;
 }
 
-std::string sweep_yaml(const std::vector<ParsedAxis>& axes) {
-  YAML::Node sweep;
-  for (const ParsedAxis& parsed : axes) {
-    const bool labelled = parsed.labelled;
-    YAML::Node values(labelled ? YAML::NodeType::Map : YAML::NodeType::Sequence);
-    for (std::size_t v = 0; v < parsed.values.size(); ++v) {
-      if (labelled) {
-        values[parsed.axis.labels[v]] = flow_copy(parsed.values[v].node());
-      } else {
-        values.push_back(flow_copy(parsed.values[v].node()));
-      }
-    }
-    if (!labelled) values.SetStyle(YAML::EmitterStyle::Flow);
-    sweep[parsed.axis.path] = values;
-  }
-  YAML::Node root;
-  root["sweep"] = sweep;
+std::string emitted(const YAML::Node& root) {
   YAML::Emitter out;
   out.SetIndent(2);
   out << root;
@@ -264,20 +248,20 @@ SweepDesign parse_sweep(const std::string& yaml_text, const std::string& source_
     const Field top = Field::root(root, source);
     const Field sweep = top.child("sweep");
     SweepDesign result{read_design(top), {}, {}, ""};
-    result.resolved_yaml = result.base.resolved_yaml;
     if (!sweep.present()) {
+      result.config_yaml = result.base.resolved_yaml;
       result.scenarios.push_back({{}, "", result.base});
       return result;
     }
     const std::vector<ParsedAxis> axes = read_axes(sweep);
     check_overrides(axes, overrides);
+    result.config_yaml = emitted(root);
     root.remove("sweep");
     const ScenarioBuilder builder(root, axes, source);
     builder.check_each_value();
     const auto choices = combinations(axes);
     for (std::size_t k = 0; k < choices.size(); ++k) result.scenarios.push_back(builder.scenario(choices[k], k, sweep));
     for (const ParsedAxis& parsed : axes) result.axes.push_back(parsed.axis);
-    result.resolved_yaml += sweep_yaml(axes);
     return result;
   } catch (const YAML::Exception& error) {
     // Defensive: every read checks node types first, so yaml-cpp should not throw here.

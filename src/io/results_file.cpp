@@ -696,7 +696,7 @@ ResultsFileWriter::ResultsFileWriter(const std::string& path, const SweepDesign&
   Impl& w = *impl_;
   w.sweep = sweep;
   w.design_name = sweep.base.name;
-  w.resolved_yaml = sweep.resolved_yaml;
+  w.resolved_yaml = sweep.config_yaml;
   w.time_unit = sweep.base.time_unit;
   w.replicates = replicates;
   w.create(path, [&w] { hdf5::create_group(w.file.id(), "scenarios"); });
