@@ -6,6 +6,7 @@
 //! yaml-cpp stays behind the config module.
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -56,5 +57,9 @@ SweepDesign load_sweep(const std::string& path, std::span<const Override> overri
 //! Same, from text; `source_name` is used in error messages in place of a file name.
 SweepDesign parse_sweep(const std::string& yaml_text, const std::string& source_name,
                         std::span<const Override> overrides = {});
+
+//! The number at `path` (the syntax of --set) in a design's text, e.g. its resolved_yaml;
+//! absent when the path does not lead to a number.
+std::optional<double> number_at(const std::string& yaml_text, const std::string& path);
 
 } // namespace trialsim

@@ -14,5 +14,6 @@ void add_run_command(CLI::App& app, Action& action);
 void add_check_command(CLI::App& app, Action& action);
 void add_boundaries_command(CLI::App& app, Action& action);
 void add_show_command(CLI::App& app, Action& action);
+void add_solve_command(CLI::App& app, Action& action);
 
 } // namespace trialsim::cli

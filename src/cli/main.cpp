@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   cli::add_check_command(app, action);
   cli::add_boundaries_command(app, action);
   cli::add_show_command(app, action);
+  cli::add_solve_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -86,6 +86,9 @@ std::set<std::string> apply_overrides(YAML::Node& root, std::span<const Override
 //! missing mapping keys on the way; returns the path as normalised. Errors name `origin`.
 std::string set_value(YAML::Node& root, const std::string& path, const YAML::Node& value, const std::string& origin);
 
+//! The node at `path` (the syntax of --set), when it exists.
+std::optional<YAML::Node> node_at(const YAML::Node& root, const std::string& path);
+
 //! InputError naming `origin` unless `path` is a well-formed key path.
 void check_path(const std::string& path, const std::string& origin);
 

@@ -139,6 +139,26 @@ std::string set_value(YAML::Node& root, const std::string& path, const YAML::Nod
   return step_text(parent_path, steps.back());
 }
 
+std::optional<YAML::Node> node_at(const YAML::Node& root, const std::string& path) {
+  const auto steps = split_path(path);
+  if (!steps) return std::nullopt;
+  YAML::Node node;
+  node.reset(root);
+  for (const PathStep& step : *steps) {
+    const YAML::Node& current = node; // const: looking up must not insert
+    YAML::Node next;
+    if (step.key.empty() && current.IsSequence() && step.index < current.size()) {
+      next.reset(current[step.index]);
+    } else if (!step.key.empty() && current.IsMap() && current[step.key].IsDefined()) {
+      next.reset(current[step.key]);
+    } else {
+      return std::nullopt;
+    }
+    node.reset(next);
+  }
+  return node;
+}
+
 void check_path(const std::string& path, const std::string& origin) {
   checked_steps(path, origin);
 }

@@ -274,3 +274,17 @@ SweepDesign load_sweep(const std::string& path, std::span<const Override> overri
 }
 
 }  // namespace trialsim
+
+namespace trialsim {
+
+std::optional<double> number_at(const std::string& yaml_text, const std::string& path) {
+  try {
+    const auto node = config::node_at(YAML::Load(yaml_text), path);
+    if (!node || !node->IsScalar()) return std::nullopt;
+    return config::parse_number(node->Scalar());
+  } catch (const YAML::Exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace trialsim
