@@ -324,7 +324,7 @@ std::vector<T> patients_by_look(std::span<const PatientRecords> trials,
 void check_patients(const PatientRecords& trial, std::size_t index, int looks) {
   const std::size_t n = trial.entry.size();
   bool consistent = trial.arm.size() == n && trial.received.size() == n && trial.stratum.size() == n &&
-                    trial.analysed.size() == n && trial.time.size() == static_cast<std::size_t>(looks) &&
+                    trial.analysed.size() == n && trial.follow_up.size() == n && trial.event.size() == n && trial.time.size() == static_cast<std::size_t>(looks) &&
                     trial.status.size() == static_cast<std::size_t>(looks);
   for (std::size_t k = 0; consistent && k < trial.time.size(); ++k) {
     consistent = trial.time[k].size() == n && trial.status[k].size() == n;
@@ -365,6 +365,11 @@ void write_patient_group(hid_t file, std::span<const PatientRecords> trials, int
                        "allocation stratum, in the order of the design");
   write_patient_column(g, "analysed", column, concatenate(trials, &PatientRecords::analysed),
                        "1 when analysed, 0 when excluded");
+  write_patient_column(g, "follow_up", column, concatenate(trials, &PatientRecords::follow_up),
+                       "follow-up from entry to the event, dropout or end of fixed follow-up with no data cut, in " +
+                           time_unit + "s (inf: open follow-up without an event)");
+  write_patient_column(g, "event", column, concatenate(trials, &PatientRecords::event),
+                       "1 when follow_up ends in the event");
   write_patient_column(g, "time", by_look, patients_by_look(trials, &PatientRecords::time, looks),
                        "follow-up time from entry as the look analysed it (NaN: not in that look's data); "
                        "[patient, look]");
