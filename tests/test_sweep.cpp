@@ -386,3 +386,38 @@ TEST_F(SweepFileTest, ABadSweepExitsWithCodeTwoAndWritesNothing) {
   EXPECT_EQ(trialsim("run " + design.string() + " -o " + (dir_ / "bad.h5").string() + " -q"), 2);
   EXPECT_FALSE(fs::exists(dir_ / "bad.h5"));
 }
+
+TEST_F(SweepFileTest, PlotsReadTheSweepFile) {
+  // tools/plot needs the system Python with h5py, matplotlib and PyYAML (tools/setup installs them).
+  if (std::system("/usr/bin/python3 -c 'import h5py, matplotlib, yaml' > /dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "/usr/bin/python3 lacks h5py, matplotlib or yaml";
+  }
+  const fs::path design = dir_ / "d.yaml";
+  std::ofstream(design) << DESIGN << "sweep:\n  arms[1].survival.exponential.event_probability: [0.42, 0.45, 0.48]\n";
+  const fs::path file = dir_ / "sweep.h5";
+  ASSERT_EQ(trialsim("run " + design.string() + " -o " + file.string() + " -q --replicates 300 --keep-patients 20"), 0);
+  const std::string plot = std::string(TRIALSIM_SOURCE_DIR) + "/tools/plot ";
+  const auto run = [this](const std::string& command) {
+    const int status = std::system((command + " > " + (dir_ / "plot.txt").string() + " 2>&1").c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  const auto is_png = [](const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    char signature[8] = {};
+    in.read(signature, 8);
+    return in && std::memcmp(signature, "\x89PNG\r\n\x1a\n", 8) == 0;
+  };
+  const std::vector<std::string> plots = {
+      "power-curve " + file.string() + " --x arms[1].survival.exponential.event_probability --target 0.8",
+      "look-times " + file.string(), "accrual " + file.string() + " --scenario 0 --scenario 2",
+      "hr " + file.string() + " --scenario 1", "km " + file.string() + " --scenario 2 --replicate 3"};
+  for (std::size_t i = 0; i < plots.size(); ++i) {
+    const fs::path png = dir_ / ("plot" + std::to_string(i) + ".png");
+    EXPECT_EQ(run(plot + plots[i] + " -o " + png.string()), 0) << plots[i];
+    EXPECT_TRUE(is_png(png)) << plots[i];
+  }
+  // Options that do not fit the file are input errors.
+  EXPECT_EQ(run(plot + "power-curve " + file.string() + " --x enrollment.sample_size -o " + (dir_ / "x.png").string()), 2);
+  EXPECT_EQ(run(plot + "km " + file.string() + " --replicate 20 -o " + (dir_ / "x.png").string()), 2);
+  EXPECT_FALSE(fs::exists(dir_ / "x.png"));
+}
