@@ -22,29 +22,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A valid design; line numbers matter to the bad-input tests (the sweep starts at line 22).
-const std::string DESIGN = R"(name: sweep test
-arms:
-  - id: control
-    survival:
-      exponential: {event_probability: 0.60, at: 180}
-  - id: pump
-    survival:
-      exponential: {event_probability: 0.42, at: 180}
-enrollment:
-  sample_size: 360
-  rates:
-    - {from: 0, rate: 0.041}
-    - {from: 2190, rate: 0.164}
-follow_up:
-  fixed: 180
-analyses:
-  - name: interim
-    when: {completed_follow_up: 180}
-  - name: final
-    when: {completed_follow_up: all}
-simulation: {replicates: 2000, seed: 11}
-)";
+std::string read_text(const std::string& name) {
+  std::ifstream in(std::string(TRIALSIM_TEST_DATA) + "/sweep/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A valid design (tests/data/sweep/design.yaml, 21 lines; the sweeps below start at line 22).
+const std::string DESIGN = read_text("design.yaml");
 
 SweepDesign parse(const std::string& sweep, std::vector<Override> overrides = {}) {
   return parse_sweep(DESIGN + sweep, "sweep.yaml", overrides);
@@ -62,33 +48,8 @@ std::string error_of(const std::string& sweep, std::vector<Override> overrides =
 
 double treatment_hazard(const Design& design) { return design.survival[0][TREATMENT].base.hazards[0]; }
 
-const std::string TIMELINES = R"(name: timelines
-arms:
-  - id: control
-    survival:
-      exponential: {event_probability: 0.60, at: 180}
-  - id: pump
-    survival:
-      exponential: {event_probability: 0.42, at: 180}
-enrollment:
-  sample_size: 360
-  timeline: as_it_happened
-  timelines:
-    as_it_happened:
-      sites:
-        - {name: Denmark, from: 0, rate: 0.04}
-        - {name: Germany, from: 2190, rate: 0.09}
-    germany_from_the_start:
-      sites:
-        - {name: Denmark, from: 0, rate: 0.04}
-        - {name: Germany, from: 0, rate: 0.09}
-    one_rate:
-      rates: [{from: 0, rate: 0.1}]
-follow_up: {fixed: 180}
-analyses:
-  - when: {completed_follow_up: 180}
-  - when: {completed_follow_up: all}
-)";
+// Three named enrolment timelines (tests/data/sweep/timelines.yaml).
+const std::string TIMELINES = read_text("timelines.yaml");
 
 } // namespace
 
