@@ -15,6 +15,7 @@
 #include "trialsim/engine.hpp"
 #include "trialsim/error.hpp"
 #include "trialsim/io.hpp"
+#include "trialsim/paired_difference.hpp"
 #include "trialsim/sweep.hpp"
 
 using namespace trialsim;
@@ -249,6 +250,38 @@ TEST(Sweep, EventCountsMoveMonotonicallyWithTheHazardUnderCommonRandomNumbers) {
   }
   // About 180 patients per arm, 6% more of them die: most replicates gain an event.
   EXPECT_GT(more, 1500);
+}
+
+TEST(Sweep, PowerDifferencesArePairedByReplicate) {
+  // Efficacy per replicate: scenario 0 [1, 1, 0, 0], scenario 1 [1, 0, 1, 0] (one
+  // gained, one lost), scenario 2 [1, 1, 1, 0] (one gained). Differences d_r and
+  // their SE sd(d) / sqrt(4) with the population variance: scenario 1 mean 0,
+  // variance 0.5, SE 0.3536; scenario 2 mean 0.25, variance 0.25 - 0.0625, SE 0.2165.
+  const auto outcomes = [](std::vector<int> efficacy) {
+    std::vector<TrialOutcome> result(efficacy.size());
+    for (std::size_t r = 0; r < efficacy.size(); ++r) {
+      result[r].stop_look = 1;
+      result[r].looks[0].decision = CONTINUE;
+      result[r].looks[1].decision = efficacy[r] ? EFFICACY : NO_REJECTION;
+    }
+    return result;
+  };
+  PairedPowerDifference paired(4);
+  const auto first = outcomes({1, 1, 0, 0});
+  paired.add(0, 0, std::span(first).subspan(0, 2)); // blocks arrive in replicate order
+  paired.add(0, 2, std::span(first).subspan(2, 2));
+  paired.add(1, 0, outcomes({1, 0, 1, 0}));
+  paired.add(2, 0, outcomes({1, 1, 1, 0}));
+  const std::vector<PowerDifference> differences = paired.differences();
+  ASSERT_EQ(differences.size(), 3u);
+  EXPECT_EQ(differences[0].difference, 0.0);
+  EXPECT_EQ(differences[0].se, 0.0);
+  EXPECT_EQ(differences[1].difference, 0.0);
+  EXPECT_NEAR(differences[1].se, std::sqrt(0.5 / 4), 1e-15);
+  EXPECT_NEAR(differences[1].independent_se, std::sqrt((0.25 + 0.25) / 4), 1e-15);
+  EXPECT_EQ(differences[2].difference, 0.25);
+  EXPECT_NEAR(differences[2].se, std::sqrt((0.25 - 0.0625) / 4), 1e-15);
+  EXPECT_THROW(paired.add(4, 0, first), std::out_of_range);
 }
 
 namespace {

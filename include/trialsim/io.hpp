@@ -13,6 +13,7 @@
 
 #include "trialsim/boundaries.hpp"
 #include "trialsim/design.hpp"
+#include "trialsim/paired_difference.hpp"
 #include "trialsim/results.hpp"
 #include "trialsim/sweep.hpp"
 #include "trialsim/trial.hpp"
@@ -46,7 +47,9 @@ public:
   //! Writes the scenario's summary and attributes (those of a root: config_yaml, seed, ...).
   void finish_scenario(const Results& results);
   //! Writes /scenarios/table (one row per scenario) and the root attributes, closes and renames into place.
-  void commit_sweep(std::span<const Results> scenario_results, double seconds, int threads);
+  //! `differences`: each scenario's power minus the first's, paired by replicate.
+  void commit_sweep(std::span<const Results> scenario_results, std::span<const PowerDifference> differences,
+                    double seconds, int threads);
 
 private:
   struct Impl;

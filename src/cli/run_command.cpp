@@ -1,5 +1,6 @@
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -44,13 +45,16 @@ std::vector<PatientRecords> patients_of_first(const Design& design, const Bounda
 // sweep's scenario). Every scenario uses the random streams of scenario 0:
 // common random numbers, so a sweep's scenario equals a single run of its values.
 // `done` and `total` count replicates over the whole run, for the progress bar.
+// `also` sees each block too (sweeps fold the paired differences with it).
 Results simulate_into(ResultsFileWriter& writer, const Design& design, const RunArguments& arguments,
-                      ProgressBar& progress, std::int64_t done, std::int64_t total) {
+                      ProgressBar& progress, std::int64_t done, std::int64_t total,
+                      const std::function<void(std::int64_t, std::span<const TrialOutcome>)>& also = {}) {
   const BoundaryPlan plan = plan_boundaries(design);
   RunOptions options;
   options.threads = arguments.threads;
-  options.on_block = [&writer](std::int64_t offset, std::span<const TrialOutcome> outcomes) {
+  options.on_block = [&writer, &also](std::int64_t offset, std::span<const TrialOutcome> outcomes) {
     writer.append(offset, outcomes);
+    if (also) also(offset, outcomes);
   };
   options.on_progress = [&progress, done, total](std::int64_t finished, std::int64_t) {
     progress.update(done + finished, total);
@@ -102,16 +106,22 @@ int run_sweep(const RunArguments& arguments, const SweepDesign& sweep, const std
   const auto start = std::chrono::steady_clock::now();
   const auto total = replicates * static_cast<std::int64_t>(sweep.scenarios.size());
   std::vector<Results> results;
+  PairedPowerDifference paired(replicates);
   for (std::size_t k = 0; k < sweep.scenarios.size(); ++k) {
     writer.begin_scenario(k);
     const auto done = replicates * static_cast<std::int64_t>(k);
-    results.push_back(simulate_into(writer, sweep.scenarios[k].design, arguments, progress, done, total));
+    const auto pair = [&paired, k](std::int64_t offset, std::span<const TrialOutcome> outcomes) {
+      paired.add(k, offset, outcomes);
+    };
+    results.push_back(simulate_into(writer, sweep.scenarios[k].design, arguments, progress, done, total, pair));
     writer.finish_scenario(results.back());
   }
   progress.finish();
   const double seconds = seconds_since(start);
-  writer.commit_sweep(results, seconds, arguments.threads > 0 ? arguments.threads : tbb::info::default_concurrency());
-  print_scenario_table(std::cout, sweep, results);
+  const std::vector<PowerDifference> differences = paired.differences();
+  writer.commit_sweep(results, differences, seconds,
+                      arguments.threads > 0 ? arguments.threads : tbb::info::default_concurrency());
+  print_scenario_table(std::cout, sweep, results, differences);
   std::cout.flush();
   report_speed(arguments, output, total, seconds);
   return 0;

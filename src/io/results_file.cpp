@@ -782,10 +782,11 @@ void ResultsFileWriter::finish_scenario(const Results& results) {
   ++w.scenarios_finished;
 }
 
-void ResultsFileWriter::commit_sweep(std::span<const Results> scenario_results, double seconds, int threads) {
+void ResultsFileWriter::commit_sweep(std::span<const Results> scenario_results,
+                                     std::span<const PowerDifference> differences, double seconds, int threads) {
   Impl& w = *impl_;
   if (!w.sweep || w.committed || w.scenario.is_open() || w.scenarios_finished != w.sweep->scenarios.size() ||
-      scenario_results.size() != w.sweep->scenarios.size()) {
+      scenario_results.size() != w.sweep->scenarios.size() || differences.size() != scenario_results.size()) {
     throw std::logic_error(w.path + ": the sweep's scenarios are not all written");
   }
   reporting_errors(w.path, WRITING, [&] {
@@ -795,7 +796,7 @@ void ResultsFileWriter::commit_sweep(std::span<const Results> scenario_results, 
     hdf5::write_attribute<std::int64_t>(w.file.id(), "scenarios",
                                         static_cast<std::int64_t>(w.sweep->scenarios.size()));
     const hdf5::Handle scenarios = hdf5::open_group(w.file.id(), "scenarios");
-    write_scenario_table(scenarios.id(), *w.sweep, scenario_results);
+    write_scenario_table(scenarios.id(), *w.sweep, scenario_results, differences);
     write_runtime(w.file.id(), seconds, threads);
   });
   w.close_and_rename();

@@ -65,7 +65,8 @@ void write_axes(hid_t group, const SweepDesign& sweep) {
 
 } // namespace
 
-void write_scenario_table(hid_t scenarios, const SweepDesign& sweep, std::span<const Results> results) {
+void write_scenario_table(hid_t scenarios, const SweepDesign& sweep, std::span<const Results> results,
+                          std::span<const PowerDifference> differences) {
   const hdf5::Handle table = hdf5::create_group(scenarios, "table");
   const hid_t g = table.id();
   std::vector<std::string> paths;
@@ -87,6 +88,17 @@ void write_scenario_table(hid_t scenarios, const SweepDesign& sweep, std::span<c
   write_column(g, "power", results, [](const Results& r) { return r.power; },
                "P(efficacy at some look), the benefit direction");
   write_column(g, "power_se", results, [](const Results& r) { return r.power_se; }, "Monte Carlo SE of power");
+  std::vector<double> difference, difference_se;
+  for (const PowerDifference& d : differences) {
+    difference.push_back(d.difference);
+    difference_se.push_back(d.se);
+  }
+  hdf5::write_vector<double>(g, "power_difference", difference);
+  describe(g, "power_difference", "power minus the power of scenario 0, paired by replicate");
+  hdf5::write_vector<double>(g, "power_difference_se", difference_se);
+  describe(g, "power_difference_se",
+           "Monte Carlo SE of power_difference: sd of the per-replicate differences / sqrt(replicates); small "
+           "because every scenario runs on the same random numbers");
   write_column(g, "reject_any", results, [](const Results& r) { return r.reject_probability; },
                "P(efficacy or harm at some look)");
   write_column(g, "reject_any_se", results, [](const Results& r) { return r.reject_se; },

@@ -7,12 +7,14 @@
 
 #include <hdf5.h>
 
+#include "trialsim/paired_difference.hpp"
 #include "trialsim/results.hpp"
 #include "trialsim/sweep.hpp"
 
 namespace trialsim {
 
 //! Writes the table into `scenarios` (the /scenarios group).
-void write_scenario_table(hid_t scenarios, const SweepDesign& sweep, std::span<const Results> results);
+void write_scenario_table(hid_t scenarios, const SweepDesign& sweep, std::span<const Results> results,
+                          std::span<const PowerDifference> differences);
 
 } // namespace trialsim

@@ -33,13 +33,15 @@ std::string time_and_date(const Design& design, double time) {
 
 } // namespace
 
-void print_scenario_table(std::ostream& out, const SweepDesign& sweep, std::span<const Results> results) {
+void print_scenario_table(std::ostream& out, const SweepDesign& sweep, std::span<const Results> results,
+                          std::span<const PowerDifference> differences) {
   const Design& base = sweep.base;
   std::size_t looks = 0;
   for (const Results& r : results) looks = std::max(looks, r.looks.size());
   std::vector<std::string> header{"#"};
   for (const SweepAxis& axis : sweep.axes) header.push_back(axis.short_name);
   header.push_back("power (SE)");
+  header.push_back("vs #0 (paired SE)");
   const std::string when = base.start_date ? "median " + base.time_unit + " / date" : "median " + base.time_unit;
   for (std::size_t k = 0; k < looks; ++k) {
     const std::string name = look_name(sweep, k);
@@ -54,6 +56,9 @@ void print_scenario_table(std::ostream& out, const SweepDesign& sweep, std::span
     std::vector<std::string> row{std::to_string(s)};
     for (std::size_t a = 0; a < sweep.axes.size(); ++a) row.push_back(shortened(sweep.axes[a].labels[scenario.choice[a]]));
     row.push_back(format("%.4f (%.4f)", r.power, r.power_se));
+    row.push_back(s < differences.size() && s > 0
+                      ? format("%+.4f (%.4f)", differences[s].difference, differences[s].se)
+                      : "-");
     for (std::size_t k = 0; k < looks; ++k) {
       const bool has = k < r.looks.size();
       if (k + 1 < looks) row.push_back(has ? format("%.4f", r.looks[k].stop_probability) : "-");
@@ -66,7 +71,8 @@ void print_scenario_table(std::ostream& out, const SweepDesign& sweep, std::span
       << (results.empty() ? 0 : results.front().replicates) << " replicates each, seed "
       << (results.empty() ? 0 : results.front().seed) << ", common random numbers\n";
   table.print(out);
-  out << "  (events and times over the trials that reached the look; SE = Monte Carlo standard error)\n";
+  out << "  (events and times over the trials that reached the look; SE = Monte Carlo standard error; paired SE:\n"
+         "   of the difference to scenario 0, replicate by replicate, on the same random numbers)\n";
 }
 
 } // namespace trialsim
