@@ -82,6 +82,10 @@ struct StoredFile {
 //! Reads the root attributes of a results file (InputError as read_results).
 StoredFile read_file_info(const std::string& path);
 
+//! The power differences to scenario 0 stored in a sweep file's /scenarios/table
+//! (independent_se left 0); InputError when the file has no complete table.
+std::vector<PowerDifference> read_power_differences(const std::string& path);
+
 //! The group of scenario k of a sweep file: "scenarios/<k>".
 std::string scenario_group(std::size_t index);
 

@@ -42,14 +42,10 @@ int show(const ShowArguments& arguments) {
                                            " scenarios, the file " + std::to_string(file.scenarios));
     }
     std::vector<Results> results;
-    PairedPowerDifference paired(0);
     for (std::size_t k = 0; k < sweep.scenarios.size(); ++k) {
       results.push_back(read_results(arguments.path, scenario_group(k)).results);
-      if (k == 0) paired = PairedPowerDifference(results.front().replicates);
-      const int looks = static_cast<int>(results.back().looks.size());
-      paired.add(k, 0, read_replicates(arguments.path, looks, scenario_group(k)));
     }
-    print_scenario_table(std::cout, sweep, results, paired.differences());
+    print_scenario_table(std::cout, sweep, results, read_power_differences(arguments.path));
     std::cout << "  (trialsim show " << arguments.path << " --scenario K prints one scenario in full)\n";
   }
   std::cout << "  (trialsim " << file.trialsim_version << ", " << file.created_utc << ")\n";

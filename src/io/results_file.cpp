@@ -822,6 +822,18 @@ StoredFile read_file_info(const std::string& path) {
   });
 }
 
+std::vector<PowerDifference> read_power_differences(const std::string& path) {
+  return reporting_errors(path, "", [&path] {
+    const ResultsFileReader file(path);
+    const auto scenarios = static_cast<hsize_t>(file.attribute<std::int64_t>("scenarios"));
+    const auto difference = file.read<double>("/scenarios/table/power_difference", {scenarios});
+    const auto se = file.read<double>("/scenarios/table/power_difference_se", {scenarios});
+    std::vector<PowerDifference> differences(scenarios);
+    for (std::size_t k = 0; k < differences.size(); ++k) differences[k] = {difference[k], se[k], 0.0};
+    return differences;
+  });
+}
+
 StoredResults read_results(const std::string& path, const std::string& group) {
   return reporting_errors(path, "", [&path, &group] {
     const ResultsFileReader file(path, group);
