@@ -21,8 +21,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const double Z80 = normal_quantile(0.8);   // 0.8416
-const double Z975 = normal_quantile(0.975); // 1.96
+const double Z80 = normal_quantile(0.8);     // 0.8416
+const double Z975 = normal_quantile(0.975);  // 1.96
 
 std::string error_of(const std::function<PowerPoint(double)>& power_at, const SolveSettings& settings) {
   try {
@@ -33,7 +33,7 @@ std::string error_of(const std::function<PowerPoint(double)>& power_at, const So
   return "no error";
 }
 
-} // namespace
+}  // namespace
 
 TEST(Solve, IntegerSearchFromTheStartFindsTheFirstValueThatReaches) {
   // Power Phi((x - 100) / 20) with a standard error of 0.01 at every x: 0.8 is
@@ -47,7 +47,7 @@ TEST(Solve, IntegerSearchFromTheStartFindsTheFirstValueThatReaches) {
   };
   SolveSettings settings;
   settings.integer = true;
-  settings.start = 10; // doubles up to 160, then bisects
+  settings.start = 10;  // doubles up to 160, then bisects
   const Solution solution = solve_for_power(power_at, settings, "test.path");
   EXPECT_EQ(solution.value, 117);
   EXPECT_NEAR(solution.interpolated, 100 + 20 * Z80, 0.01);
@@ -62,7 +62,7 @@ TEST(Solve, IntegerSearchFromTheStartFindsTheFirstValueThatReaches) {
   EXPECT_TRUE(std::is_sorted(solution.points.begin(), solution.points.end(),
                              [](const PowerPoint& a, const PowerPoint& b) { return a.value < b.value; }));
 
-  settings.start = 1000; // halves down to 125, 62, then bisects
+  settings.start = 1000;  // halves down to 125, 62, then bisects
   EXPECT_EQ(solve_for_power(power_at, settings, "test.path").value, 117);
 }
 
@@ -94,7 +94,7 @@ TEST(Solve, InvalidValuesKeepTheSearchInsideTheDomain) {
   settings.target_power = 0.5;
   settings.start = 60;
   EXPECT_EQ(solve_for_power(power_at, settings, "test.path").value, 40);
-  settings.target_power = 0.2; // Phi(-0.5) = 0.31 at 35, the smallest valid value
+  settings.target_power = 0.2;  // Phi(-0.5) = 0.31 at 35, the smallest valid value
   EXPECT_EQ(error_of(power_at, settings),
             "test.path: the power already reaches the target at the smallest valid value 35 (power 0.3085 (SE "
             "0.0100))");
@@ -137,15 +137,15 @@ TEST(Solve, SchoenfeldPowerNeedsAConstantRatioAndKnownEvents) {
   // 360 patients followed 180 days with 60% and 42% mortality: 360 x 0.51 = 183.6 events.
   EXPECT_NEAR(planned.events, 183.6, 1e-9);
   EXPECT_NEAR(planned.hazard_ratio, std::log(0.58) / std::log(0.40), 1e-12);
-  const AnalyticPower weibull =
-      schoenfeld_power(load_design(danger, std::vector<Override>{{"arms[1].survival", "{weibull: {shape: 2, median: 200}}"}}));
+  const AnalyticPower weibull = schoenfeld_power(
+      load_design(danger, std::vector<Override>{{"arms[1].survival", "{weibull: {shape: 2, median: 200}}"}}));
   EXPECT_FALSE(weibull.power);
   EXPECT_EQ(weibull.reason, "the hazard ratio is not one constant");
   const AnalyticPower by_time = schoenfeld_power(load_design(
       danger, std::vector<Override>{{"analyses[1].when", "{time: 5000}"}, {"test.information_fractions", "[0.5, 1]"}}));
   EXPECT_FALSE(by_time.power);
-  const AnalyticPower with_crossover = schoenfeld_power(
-      load_design(std::string(TRIALSIM_SOURCE_DIR) + "/configs/danger_shock_timeline.yaml"));
+  const AnalyticPower with_crossover =
+      schoenfeld_power(load_design(std::string(TRIALSIM_SOURCE_DIR) + "/configs/danger_shock_timeline.yaml"));
   EXPECT_EQ(with_crossover.caveat, "ignores crossover, exclusions");
 }
 
@@ -160,9 +160,8 @@ struct Command {
 Command run_trialsim(const std::string& arguments) {
   const fs::path dir = fs::temp_directory_path();
   const fs::path out = dir / "trialsim_solve_out.txt", err = dir / "trialsim_solve_err.txt";
-  const int status = std::system((std::string(TRIALSIM_BINARY) + " " + arguments + " > " + out.string() + " 2> " +
-                                  err.string())
-                                     .c_str());
+  const int status = std::system(
+      (std::string(TRIALSIM_BINARY) + " " + arguments + " > " + out.string() + " 2> " + err.string()).c_str());
   const auto slurp = [](const fs::path& path) {
     std::ifstream in(path);
     std::stringstream text;
@@ -201,7 +200,7 @@ double power_in_table(const std::string& out, int value) {
   return std::nan("");
 }
 
-} // namespace
+}  // namespace
 
 TEST(SolveCommand, EventsForEightyPercentPowerMatchSchoenfeld) {
   // Schoenfeld: D = 4 (z_0.975 + z_0.8)^2 / (ln 0.6)^2 = 120.3 events. 10,000
@@ -217,10 +216,11 @@ TEST(SolveCommand, EventsForEightyPercentPowerMatchSchoenfeld) {
   double crossing = 0, se = 0;
   const std::size_t at = solve.out.find("simulated: ");
   ASSERT_NE(at, std::string::npos) << solve.out;
-  ASSERT_EQ(std::sscanf(solve.out.c_str() + at,
-                        "simulated: analyses[0].when.events = %d (crossing at %lf); 95%% CI %d to %d; Monte Carlo SE %lf",
-                        &value, &crossing, &lower, &upper, &se),
-            5)
+  ASSERT_EQ(
+      std::sscanf(solve.out.c_str() + at,
+                  "simulated: analyses[0].when.events = %d (crossing at %lf); 95%% CI %d to %d; Monte Carlo SE %lf",
+                  &value, &crossing, &lower, &upper, &se),
+      5)
       << solve.out;
   const double schoenfeld = 4 * std::pow(Z975 + Z80, 2) / std::pow(std::log(0.6), 2);
   EXPECT_NEAR(schoenfeld, 120.3, 0.05);

@@ -47,12 +47,14 @@ std::string error_of(const std::string& sweep, std::vector<Override> overrides =
   return "";
 }
 
-double treatment_hazard(const Design& design) { return design.survival[0][TREATMENT].base.hazards[0]; }
+double treatment_hazard(const Design& design) {
+  return design.survival[0][TREATMENT].base.hazards[0];
+}
 
 // Three named enrolment timelines (tests/data/sweep/timelines.yaml).
 const std::string TIMELINES = read_text("timelines.yaml");
 
-} // namespace
+}  // namespace
 
 TEST(Sweep, WithoutASweepTheDesignIsTheOnlyScenario) {
   const SweepDesign sweep = parse("");
@@ -63,8 +65,9 @@ TEST(Sweep, WithoutASweepTheDesignIsTheOnlyScenario) {
 }
 
 TEST(Sweep, CartesianProductInWrittenOrderWithTheLastAxisFastest) {
-  const SweepDesign sweep = parse("sweep:\n  enrollment.sample_size: [240, 300, 360]\n"
-                                  "  arms[1].survival.exponential.event_probability: [0.42, 0.48]\n");
+  const SweepDesign sweep = parse(
+      "sweep:\n  enrollment.sample_size: [240, 300, 360]\n"
+      "  arms[1].survival.exponential.event_probability: [0.42, 0.48]\n");
   ASSERT_EQ(sweep.axes.size(), 2u);
   EXPECT_EQ(sweep.axes[0].path, "enrollment.sample_size");
   EXPECT_EQ(sweep.axes[0].short_name, "sample_size");
@@ -93,8 +96,9 @@ TEST(Sweep, AScenarioIsTheDesignWithItsValuesSet) {
 }
 
 TEST(Sweep, AxesWithTheSameLastKeyAreNamedByTheirPaths) {
-  const SweepDesign sweep = parse("sweep:\n  arms[0].survival.exponential.event_probability: [0.6, 0.65]\n"
-                                  "  arms[1].survival.exponential.event_probability: [0.42]\n");
+  const SweepDesign sweep = parse(
+      "sweep:\n  arms[0].survival.exponential.event_probability: [0.6, 0.65]\n"
+      "  arms[1].survival.exponential.event_probability: [0.42]\n");
   EXPECT_EQ(sweep.axes[0].short_name, "arms[0].survival.exponential.event_probability");
   EXPECT_EQ(sweep.axes[1].short_name, "arms[1].survival.exponential.event_probability");
 }
@@ -116,7 +120,8 @@ TEST(Sweep, LabelledWholeTimelines) {
   ASSERT_EQ(sweep.scenarios[1].design.enrollment.periods.size(), 1u);
   EXPECT_EQ(sweep.scenarios[1].design.enrollment.periods[0].rate, 0.164);
   // Unlabelled collections are labelled by their YAML text.
-  const SweepDesign unlabelled = parse("sweep:\n  enrollment.rates: [[{from: 0, rate: 0.2}], [{from: 0, rate: 0.3}]]\n");
+  const SweepDesign unlabelled =
+      parse("sweep:\n  enrollment.rates: [[{from: 0, rate: 0.2}], [{from: 0, rate: 0.3}]]\n");
   EXPECT_EQ(unlabelled.axes[0].labels[1], "[{from: 0, rate: 0.3}]");
 }
 
@@ -131,9 +136,8 @@ TEST(Sweep, NamedTimelinesAreChosenByName) {
   // The resolved design keeps every timeline, so a sweep over them reads back.
   EXPECT_EQ(parse_design(first.resolved_yaml, "resolved").resolved_yaml, first.resolved_yaml);
 
-  const SweepDesign sweep =
-      parse_sweep(TIMELINES + "sweep:\n  enrollment.timeline: [as_it_happened, germany_from_the_start, one_rate]\n",
-                  "t.yaml");
+  const SweepDesign sweep = parse_sweep(
+      TIMELINES + "sweep:\n  enrollment.timeline: [as_it_happened, germany_from_the_start, one_rate]\n", "t.yaml");
   ASSERT_EQ(sweep.scenarios.size(), 3u);
   EXPECT_EQ(sweep.scenarios[1].design.enrollment.timeline, "germany_from_the_start");
   ASSERT_EQ(sweep.scenarios[1].design.enrollment.periods.size(), 1u);
@@ -170,8 +174,9 @@ TEST(Sweep, TimelineErrorsNameTheKeyAndLine) {
 }
 
 TEST(Sweep, TheStoredSweepReadsBackToTheSameScenarios) {
-  const SweepDesign sweep = parse("sweep:\n  enrollment.sample_size: [240, 300]\n"
-                                  "  enrollment.rates:\n    slow: [{from: 0, rate: 0.05}]\n    fast: [{from: 0, rate: 0.5}]\n");
+  const SweepDesign sweep = parse(
+      "sweep:\n  enrollment.sample_size: [240, 300]\n"
+      "  enrollment.rates:\n    slow: [{from: 0, rate: 0.05}]\n    fast: [{from: 0, rate: 0.5}]\n");
   const SweepDesign again = parse_sweep(sweep.config_yaml, "stored");
   ASSERT_EQ(again.scenarios.size(), sweep.scenarios.size());
   for (std::size_t k = 0; k < sweep.scenarios.size(); ++k) {
@@ -202,10 +207,11 @@ TEST(Sweep, BadSweepsAreRejectedWithTheKeyAndLine) {
             "sweep.yaml:23: sweep.arms[1..x: malformed path 'arms[1..x'; use keys joined by '.' and [i] for list "
             "items, e.g. arms[1].survival.exponential.at");
   // Each value is valid on its own, the combination is not.
-  EXPECT_EQ(error_of("sweep:\n  analyses[0].when.completed_follow_up: [100, 200]\n  enrollment.sample_size: [190, 360]\n"),
-            "sweep.yaml:22: sweep: scenario 2 (completed_follow_up=200, sample_size=190) is not a valid design: "
-            "analyses[0].when.completed_follow_up: can never be reached: at most 190 patients "
-            "(enrollment.sample_size), got 200");
+  EXPECT_EQ(
+      error_of("sweep:\n  analyses[0].when.completed_follow_up: [100, 200]\n  enrollment.sample_size: [190, 360]\n"),
+      "sweep.yaml:22: sweep: scenario 2 (completed_follow_up=200, sample_size=190) is not a valid design: "
+      "analyses[0].when.completed_follow_up: can never be reached: at most 190 patients "
+      "(enrollment.sample_size), got 200");
 }
 
 TEST(Sweep, SetChangesTheBaseOrTheSweepButNotASweptValue) {
@@ -226,11 +232,11 @@ TEST(Sweep, EventCountsMoveMonotonicallyWithTheHazardUnderCommonRandomNumbers) {
   // per-purpose stream, so raising the treatment arm's hazard can only move each
   // treatment event earlier: in every one of the 2000 replicates the treatment
   // arm has at least as many events, and the control arm exactly as many.
-  const SweepDesign sweep = parse_sweep(
-      DESIGN.substr(0, DESIGN.find("analyses:")) + "analyses:\n  - when: {completed_follow_up: all}\n"
-                                                   "simulation: {replicates: 2000, seed: 11}\n"
-                                                   "sweep:\n  arms[1].survival.exponential.event_probability: [0.42, 0.48]\n",
-      "monotone.yaml");
+  const SweepDesign sweep = parse_sweep(DESIGN.substr(0, DESIGN.find("analyses:")) +
+                                            "analyses:\n  - when: {completed_follow_up: all}\n"
+                                            "simulation: {replicates: 2000, seed: 11}\n"
+                                            "sweep:\n  arms[1].survival.exponential.event_probability: [0.42, 0.48]\n",
+                                        "monotone.yaml");
   std::vector<std::vector<TrialOutcome>> outcomes(2);
   for (std::size_t k = 0; k < 2; ++k) {
     RunOptions options;
@@ -268,7 +274,7 @@ TEST(Sweep, PowerDifferencesArePairedByReplicate) {
   };
   PairedPowerDifference paired(4);
   const auto first = outcomes({1, 1, 0, 0});
-  paired.add(0, 0, std::span(first).subspan(0, 2)); // blocks arrive in replicate order
+  paired.add(0, 0, std::span(first).subspan(0, 2));  // blocks arrive in replicate order
   paired.add(0, 2, std::span(first).subspan(2, 2));
   paired.add(1, 0, outcomes({1, 0, 1, 0}));
   paired.add(2, 0, outcomes({1, 1, 1, 0}));
@@ -287,7 +293,7 @@ TEST(Sweep, PowerDifferencesArePairedByReplicate) {
 namespace {
 
 class SweepFileTest : public ::testing::Test {
-protected:
+ protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
            ("trialsim_sweep_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
@@ -298,8 +304,8 @@ protected:
 
   int trialsim(const std::string& arguments, std::string* out = nullptr) const {
     const fs::path stdout_path = dir_ / "stdout.txt";
-    const std::string command =
-        std::string(TRIALSIM_BINARY) + " " + arguments + " > " + stdout_path.string() + " 2> " + (dir_ / "err").string();
+    const std::string command = std::string(TRIALSIM_BINARY) + " " + arguments + " > " + stdout_path.string() + " 2> " +
+                                (dir_ / "err").string();
     const int status = std::system(command.c_str());
     if (out) {
       std::ifstream in(stdout_path);
@@ -337,7 +343,7 @@ void expect_identical(const std::vector<TrialOutcome>& a, const std::vector<Tria
   }
 }
 
-} // namespace
+}  // namespace
 
 TEST_F(SweepFileTest, EachScenarioEqualsASingleRunOfItsValuesBitForBit) {
   const fs::path design = dir_ / "d.yaml";
@@ -411,7 +417,8 @@ TEST_F(SweepFileTest, PlotsReadTheSweepFile) {
     EXPECT_TRUE(is_png(png)) << plots[i];
   }
   // Options that do not fit the file are input errors.
-  EXPECT_EQ(run(plot + "power-curve " + file.string() + " --x enrollment.sample_size -o " + (dir_ / "x.png").string()), 2);
+  EXPECT_EQ(run(plot + "power-curve " + file.string() + " --x enrollment.sample_size -o " + (dir_ / "x.png").string()),
+            2);
   EXPECT_EQ(run(plot + "km " + file.string() + " --replicate 20 -o " + (dir_ / "x.png").string()), 2);
   EXPECT_FALSE(fs::exists(dir_ / "x.png"));
 }

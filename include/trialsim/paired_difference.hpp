@@ -16,14 +16,14 @@
 namespace trialsim {
 
 struct PowerDifference {
-  double difference = 0.0;     //!< power of the scenario minus power of the first
-  double se = 0.0;             //!< Monte Carlo SE of the difference, paired by replicate
-  double independent_se = 0.0; //!< what the SE would be for independent runs: sqrt(se_k^2 + se_0^2)
+  double difference = 0.0;      //!< power of the scenario minus power of the first
+  double se = 0.0;              //!< Monte Carlo SE of the difference, paired by replicate
+  double independent_se = 0.0;  //!< what the SE would be for independent runs: sqrt(se_k^2 + se_0^2)
 };
 
 //! Folds blocks of outcomes, scenario after scenario, in replicate order.
 class PairedPowerDifference {
-public:
+ public:
   explicit PairedPowerDifference(std::int64_t replicates);
 
   //! Outcomes of replicates [offset, offset + outcomes.size()) of `scenario`; scenario 0 comes first.
@@ -31,14 +31,14 @@ public:
   //! The difference of every scenario added so far (0 for the first).
   std::vector<PowerDifference> differences() const;
 
-private:
+ private:
   struct Sums {
     std::int64_t efficacy = 0;
-    std::int64_t gained = 0; // efficacy here, not in the first scenario
-    std::int64_t lost = 0;   // efficacy in the first scenario, not here
+    std::int64_t gained = 0;  // efficacy here, not in the first scenario
+    std::int64_t lost = 0;    // efficacy in the first scenario, not here
   };
-  std::vector<bool> reference_; // efficacy per replicate in the first scenario
+  std::vector<bool> reference_;  // efficacy per replicate in the first scenario
   std::vector<Sums> sums_;
 };
 
-} // namespace trialsim
+}  // namespace trialsim

@@ -20,17 +20,17 @@ namespace trialsim {
 struct PowerPoint {
   double value = 0.0;
   double power = 0.0;
-  double se = 0.0; //!< Monte Carlo standard error (0 for an analytic power)
+  double se = 0.0;  //!< Monte Carlo standard error (0 for an analytic power)
 };
 
 struct SolveSettings {
   double target_power = 0.8;
-  bool integer = false;        //!< the path takes integer values (sample size, events)
-  std::optional<double> low;   //!< search range; without it, integer paths expand from `start`
+  bool integer = false;       //!< the path takes integer values (sample size, events)
+  std::optional<double> low;  //!< search range; without it, integer paths expand from `start`
   std::optional<double> high;
-  double start = 0.0;          //!< the design's own value, where an unbounded search begins
-  double tolerance = 0.0;      //!< real paths: stop when the bracket is this narrow (0: 1e-3 of the range)
-  double confidence_z = 1.959963984540054; //!< z of the confidence interval (95%)
+  double start = 0.0;                       //!< the design's own value, where an unbounded search begins
+  double tolerance = 0.0;                   //!< real paths: stop when the bracket is this narrow (0: 1e-3 of the range)
+  double confidence_z = 1.959963984540054;  //!< z of the confidence interval (95%)
 };
 
 struct Solution {
@@ -51,7 +51,7 @@ struct Solution {
 
 //! A value that gives no valid design (e.g. a sample size below an interim's patient count).
 class InvalidValue : public std::runtime_error {
-public:
+ public:
   using std::runtime_error::runtime_error;
 };
 
@@ -66,13 +66,13 @@ Solution solve_for_power(const std::function<PowerPoint(double)>& power_at, cons
 //! treatment share and D the look's events, and the looks share the design's boundary
 //! at its planned information fractions (group-sequential power by the boundary recursion).
 struct AnalyticPower {
-  std::optional<double> power; //!< absent, with `reason`, when the design does not fix HR or D
+  std::optional<double> power;  //!< absent, with `reason`, when the design does not fix HR or D
   double hazard_ratio = 0.0;
-  double events = 0.0;         //!< expected events D at the last look
+  double events = 0.0;  //!< expected events D at the last look
   std::string reason;
-  std::string caveat;          //!< what the approximation leaves out (dropout, crossover, ...)
+  std::string caveat;  //!< what the approximation leaves out (dropout, crossover, ...)
 };
 
 AnalyticPower schoenfeld_power(const Design& design);
 
-} // namespace trialsim
+}  // namespace trialsim

@@ -52,7 +52,7 @@ int show(const ShowArguments& arguments) {
   return 0;
 }
 
-} // namespace
+}  // namespace
 
 void add_show_command(CLI::App& app, Action& action) {
   auto* command = app.add_subcommand("show", "Print the results table stored in a results file");
@@ -62,4 +62,4 @@ void add_show_command(CLI::App& app, Action& action) {
   command->callback([&action, arguments] { action = [arguments] { return show(*arguments); }; });
 }
 
-} // namespace trialsim::cli
+}  // namespace trialsim::cli

@@ -62,7 +62,7 @@ std::pair<double, double> parse_range(const std::string& text) {
 }
 
 class Solver {
-public:
+ public:
   explicit Solver(SolveArguments& arguments) : arguments_(arguments) {
     if (arguments_.replicates) {
       arguments_.design.extra.push_back({"simulation.replicates", std::to_string(*arguments_.replicates)});
@@ -95,7 +95,7 @@ public:
     return 0;
   }
 
-private:
+ private:
   // The design with the solved path set to `value`; InvalidValue when that is no valid design.
   Design design_at(double value) const {
     std::vector<Override> overrides = arguments_.design.overrides();
@@ -130,7 +130,8 @@ private:
       std::printf("  %16s  %.4f (%.4f)\n", value_text(point.value).c_str(), point.power, point.se);
     }
     std::cout << '\n';
-    std::printf("simulated: %s = %s", arguments_.path.c_str(), value_text(solution.value).c_str());
+    const std::string value = settings_.integer ? value_text(solution.value) : format_real(solution.value);
+    std::printf("simulated: %s = %s", arguments_.path.c_str(), value.c_str());
     if (settings_.integer) std::printf(" (crossing at %.1f)", solution.interpolated);
     std::printf("; 95%% CI %s to %s; Monte Carlo SE %.3g\n", bound(solution.lower, "below").c_str(),
                 bound(solution.upper, "above").c_str(), solution.standard_error);
@@ -165,10 +166,11 @@ private:
       };
       const Solution analytic = solve_for_power(power_at, settings_, arguments_.path);
       const AnalyticPower at_answer = schoenfeld_power(design_at(analytic.value));
-      std::printf("analytic: %s = %s (Schoenfeld, the design's boundary at its planned information; HR %.4g, %.1f "
-                  "expected events at the last look",
-                  arguments_.path.c_str(), format_real(analytic.interpolated).c_str(), at_answer.hazard_ratio,
-                  at_answer.events);
+      std::printf(
+          "analytic: %s = %s (Schoenfeld, the design's boundary at its planned information; HR %.4g, %.1f "
+          "expected events at the last look",
+          arguments_.path.c_str(), format_real(analytic.interpolated).c_str(), at_answer.hazard_ratio,
+          at_answer.events);
       if (!at_answer.caveat.empty()) std::printf("; %s", at_answer.caveat.c_str());
       std::printf(")\n");
     } catch (const InputError& error) {
@@ -181,7 +183,7 @@ private:
   SolveSettings settings_;
 };
 
-} // namespace
+}  // namespace
 
 void add_solve_command(CLI::App& app, Action& action) {
   auto* command = app.add_subcommand(
@@ -211,4 +213,4 @@ void add_solve_command(CLI::App& app, Action& action) {
   });
 }
 
-} // namespace trialsim::cli
+}  // namespace trialsim::cli

@@ -102,8 +102,7 @@ ParsedAxis read_axis(const Field& key, const Field& values, const std::vector<Pa
   for (const Field& value : parsed.values) {
     axis.values.push_back(flow_text(value.node()));
     if (!labelled) axis.labels.push_back(axis.values.back());
-    const std::optional<double> number =
-        value.node().IsScalar() ? parse_number(value.node().Scalar()) : std::nullopt;
+    const std::optional<double> number = value.node().IsScalar() ? parse_number(value.node().Scalar()) : std::nullopt;
     axis.numeric = axis.numeric && number.has_value();
     if (number) axis.numbers.push_back(*number);
   }
@@ -138,9 +137,9 @@ void check_overrides(const std::vector<ParsedAxis>& axes, std::span<const Overri
   for (const Override& override_ : overrides) {
     for (const ParsedAxis& parsed : axes) {
       if (overlaps(override_.path, parsed.axis.path)) {
-        throw InputError("--set: " + override_.path,
-                         "is swept (" + parsed.key.where() + "); change the sweep instead, e.g. --set 'sweep." +
-                             parsed.axis.path + "=[...]'");
+        throw InputError("--set: " + override_.path, "is swept (" + parsed.key.where() +
+                                                         "); change the sweep instead, e.g. --set 'sweep." +
+                                                         parsed.axis.path + "=[...]'");
       }
     }
   }
@@ -156,7 +155,7 @@ std::string without_location(const InputError& error, const std::string& source_
 }
 
 class ScenarioBuilder {
-public:
+ public:
   ScenarioBuilder(const YAML::Node& base, const std::vector<ParsedAxis>& axes, const Source& source)
       : base_(base), axes_(axes), source_(source) {}
 
@@ -198,7 +197,7 @@ public:
     return scenario;
   }
 
-private:
+ private:
   std::string label(const std::vector<std::size_t>& choice) const {
     std::string text;
     for (std::size_t a = 0; a < axes_.size(); ++a) {

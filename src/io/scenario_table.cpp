@@ -63,7 +63,7 @@ void write_axes(hid_t group, const SweepDesign& sweep) {
   }
 }
 
-} // namespace
+}  // namespace
 
 void write_scenario_table(hid_t scenarios, const SweepDesign& sweep, std::span<const Results> results,
                           std::span<const PowerDifference> differences) {
@@ -85,9 +85,10 @@ void write_scenario_table(hid_t scenarios, const SweepDesign& sweep, std::span<c
   describe(g, "label", "the scenario's swept values as text");
   write_axes(g, sweep);
 
-  write_column(g, "power", results, [](const Results& r) { return r.power; },
-               "P(efficacy at some look), the benefit direction");
-  write_column(g, "power_se", results, [](const Results& r) { return r.power_se; }, "Monte Carlo SE of power");
+  write_column(
+      g, "power", results, [](const Results& r) { return r.power; }, "P(efficacy at some look), the benefit direction");
+  write_column(
+      g, "power_se", results, [](const Results& r) { return r.power_se; }, "Monte Carlo SE of power");
   std::vector<double> difference, difference_se;
   for (const PowerDifference& d : differences) {
     difference.push_back(d.difference);
@@ -99,28 +100,35 @@ void write_scenario_table(hid_t scenarios, const SweepDesign& sweep, std::span<c
   describe(g, "power_difference_se",
            "Monte Carlo SE of power_difference: sd of the per-replicate differences / sqrt(replicates); small "
            "because every scenario runs on the same random numbers");
-  write_column(g, "reject_any", results, [](const Results& r) { return r.reject_probability; },
-               "P(efficacy or harm at some look)");
-  write_column(g, "reject_any_se", results, [](const Results& r) { return r.reject_se; },
-               "Monte Carlo SE of reject_any");
-  write_column(g, "expected_events_at_stop", results, [](const Results& r) { return r.events_at_stop.mean; },
-               "mean analysed events when the trial ends");
-  write_column(g, "expected_time_at_stop", results, [](const Results& r) { return r.time_at_stop.mean; },
-               "mean calendar time at which the trial ends, in " + sweep.base.time_unit + "s");
+  write_column(
+      g, "reject_any", results, [](const Results& r) { return r.reject_probability; },
+      "P(efficacy or harm at some look)");
+  write_column(
+      g, "reject_any_se", results, [](const Results& r) { return r.reject_se; }, "Monte Carlo SE of reject_any");
+  write_column(
+      g, "expected_events_at_stop", results, [](const Results& r) { return r.events_at_stop.mean; },
+      "mean analysed events when the trial ends");
+  write_column(
+      g, "expected_time_at_stop", results, [](const Results& r) { return r.time_at_stop.mean; },
+      "mean calendar time at which the trial ends, in " + sweep.base.time_unit + "s");
 
   std::size_t looks = 0;
   for (const Results& r : results) looks = std::max(looks, r.looks.size());
-  write_look_column(g, "reject_probability", results, looks, [](const LookSummary& l) { return l.reject_probability; },
-                    "P(stop for efficacy at the look)");
-  write_look_column(g, "stop_probability", results, looks, [](const LookSummary& l) { return l.stop_probability; },
-                    "P(the trial ends at the look)");
-  write_look_column(g, "expected_events", results, looks, [](const LookSummary& l) { return l.events.mean; },
-                    "mean analysed events at the look, over the trials that performed it");
-  write_look_column(g, "expected_time", results, looks, [](const LookSummary& l) { return l.time.mean; },
-                    "mean calendar time of the look, in " + sweep.base.time_unit +
-                        "s, over the trials that performed it");
-  write_look_column(g, "median_time", results, looks, [](const LookSummary& l) { return l.time.quantiles[2]; },
-                    "median calendar time of the look, in " + sweep.base.time_unit + "s");
+  write_look_column(
+      g, "reject_probability", results, looks, [](const LookSummary& l) { return l.reject_probability; },
+      "P(stop for efficacy at the look)");
+  write_look_column(
+      g, "stop_probability", results, looks, [](const LookSummary& l) { return l.stop_probability; },
+      "P(the trial ends at the look)");
+  write_look_column(
+      g, "expected_events", results, looks, [](const LookSummary& l) { return l.events.mean; },
+      "mean analysed events at the look, over the trials that performed it");
+  write_look_column(
+      g, "expected_time", results, looks, [](const LookSummary& l) { return l.time.mean; },
+      "mean calendar time of the look, in " + sweep.base.time_unit + "s, over the trials that performed it");
+  write_look_column(
+      g, "median_time", results, looks, [](const LookSummary& l) { return l.time.quantiles[2]; },
+      "median calendar time of the look, in " + sweep.base.time_unit + "s");
 }
 
-} // namespace trialsim
+}  // namespace trialsim

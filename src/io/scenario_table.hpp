@@ -17,4 +17,4 @@ namespace trialsim {
 void write_scenario_table(hid_t scenarios, const SweepDesign& sweep, std::span<const Results> results,
                           std::span<const PowerDifference> differences);
 
-} // namespace trialsim
+}  // namespace trialsim

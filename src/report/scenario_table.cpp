@@ -31,7 +31,7 @@ std::string time_and_date(const Design& design, double time) {
   return date.empty() ? format("%.0f", time) : format("%.0f ", time) + date;
 }
 
-} // namespace
+}  // namespace
 
 void print_scenario_table(std::ostream& out, const SweepDesign& sweep, std::span<const Results> results,
                           std::span<const PowerDifference> differences) {
@@ -54,11 +54,11 @@ void print_scenario_table(std::ostream& out, const SweepDesign& sweep, std::span
     const Scenario& scenario = sweep.scenarios[s];
     const Results& r = results[s];
     std::vector<std::string> row{std::to_string(s)};
-    for (std::size_t a = 0; a < sweep.axes.size(); ++a) row.push_back(shortened(sweep.axes[a].labels[scenario.choice[a]]));
+    for (std::size_t a = 0; a < sweep.axes.size(); ++a)
+      row.push_back(shortened(sweep.axes[a].labels[scenario.choice[a]]));
     row.push_back(format("%.4f (%.4f)", r.power, r.power_se));
-    row.push_back(s < differences.size() && s > 0
-                      ? format("%+.4f (%.4f)", differences[s].difference, differences[s].se)
-                      : "-");
+    row.push_back(s < differences.size() && s > 0 ? format("%+.4f (%.4f)", differences[s].difference, differences[s].se)
+                                                  : "-");
     for (std::size_t k = 0; k < looks; ++k) {
       const bool has = k < r.looks.size();
       if (k + 1 < looks) row.push_back(has ? format("%.4f", r.looks[k].stop_probability) : "-");
@@ -75,4 +75,4 @@ void print_scenario_table(std::ostream& out, const SweepDesign& sweep, std::span
          "   of the difference to scenario 0, replicate by replicate, on the same random numbers)\n";
 }
 
-} // namespace trialsim
+}  // namespace trialsim

@@ -11,14 +11,13 @@ bool efficacy(const TrialOutcome& outcome) {
   return outcome.looks[static_cast<std::size_t>(outcome.stop_look)].decision == EFFICACY;
 }
 
-} // namespace
+}  // namespace
 
 PairedPowerDifference::PairedPowerDifference(std::int64_t replicates)
     : reference_(static_cast<std::size_t>(replicates), false) {}
 
 void PairedPowerDifference::add(std::size_t scenario, std::int64_t offset, std::span<const TrialOutcome> outcomes) {
-  if (scenario > sums_.size() || offset < 0 ||
-      static_cast<std::size_t>(offset) + outcomes.size() > reference_.size()) {
+  if (scenario > sums_.size() || offset < 0 || static_cast<std::size_t>(offset) + outcomes.size() > reference_.size()) {
     throw std::out_of_range("paired difference: scenario or replicates out of order");
   }
   if (scenario == sums_.size()) sums_.emplace_back();
@@ -45,10 +44,9 @@ std::vector<PowerDifference> PairedPowerDifference::differences() const {
     const double mean = gained - lost;
     const double variance = gained + lost - mean * mean;
     const double p = static_cast<double>(sums.efficacy) / n;
-    result.push_back({mean, std::sqrt(std::max(variance, 0.0) / n),
-                      std::sqrt((p * (1 - p) + p0 * (1 - p0)) / n)});
+    result.push_back({mean, std::sqrt(std::max(variance, 0.0) / n), std::sqrt((p * (1 - p) + p0 * (1 - p0)) / n)});
   }
   return result;
 }
 
-} // namespace trialsim
+}  // namespace trialsim

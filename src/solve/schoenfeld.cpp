@@ -89,7 +89,7 @@ std::string caveat_of(const Design& design) {
   return caveat;
 }
 
-} // namespace
+}  // namespace
 
 AnalyticPower schoenfeld_power(const Design& design) {
   AnalyticPower result;
@@ -100,15 +100,16 @@ AnalyticPower schoenfeld_power(const Design& design) {
   }
   const auto events = final_events(design);
   if (!events) {
-    result.reason = "the last look's events are not fixed (give it an events trigger, or fixed follow-up with "
-                    "completed_follow_up: all)";
+    result.reason =
+        "the last look's events are not fixed (give it an events trigger, or fixed follow-up with "
+        "completed_follow_up: all)";
     return result;
   }
   result.hazard_ratio = *ratio;
   result.events = *events;
   result.caveat = caveat_of(design);
-  const double share = static_cast<double>(design.allocation.ratio[1]) /
-                       (design.allocation.ratio[0] + design.allocation.ratio[1]);
+  const double share =
+      static_cast<double>(design.allocation.ratio[1]) / (design.allocation.ratio[0] + design.allocation.ratio[1]);
   // z > 0 favours treatment: the drift is positive when HR < 1.
   const double drift = -std::log(*ratio) * std::sqrt(share * (1 - share) * *events);
   const BoundaryPlan plan = compute_boundaries(design.test, design.test.information_fractions);
@@ -124,4 +125,4 @@ AnalyticPower schoenfeld_power(const Design& design) {
   return result;
 }
 
-} // namespace trialsim
+}  // namespace trialsim

@@ -37,7 +37,7 @@ std::string shown(const PowerPoint& point) {
 
 // Every value evaluated once; the search asks for the same values repeatedly.
 class PowerCurve {
-public:
+ public:
   PowerCurve(const std::function<PowerPoint(double)>& power_at, const SolveSettings& settings, const std::string& path)
       : power_at_(power_at), settings_(settings), path_(path) {}
 
@@ -82,7 +82,7 @@ public:
 
   const std::string& path() const { return path_; }
 
-private:
+ private:
   const std::function<PowerPoint(double)>& power_at_;
   const SolveSettings& settings_;
   std::string path_;
@@ -147,13 +147,14 @@ Bracket expand_from_start(PowerCurve& curve, const SolveSettings& settings) {
     reached = candidate;
     candidate = std::floor(candidate / 2);
   }
-  throw InputError(curve.path(), "the power already reaches the target at the smallest valid value " +
-                                     shown(curve.at(reached)));
+  throw InputError(curve.path(),
+                   "the power already reaches the target at the smallest valid value " + shown(curve.at(reached)));
 }
 
 Bracket initial_bracket(PowerCurve& curve, const SolveSettings& settings) {
   if (!settings.low || !settings.high) {
-    if (!settings.integer) throw InputError("--range", "is required to solve for a real-valued path such as " + curve.path());
+    if (!settings.integer)
+      throw InputError("--range", "is required to solve for a real-valued path such as " + curve.path());
     return expand_from_start(curve, settings);
   }
   const PowerPoint low = curve.at(*settings.low);
@@ -203,14 +204,13 @@ double local_slope(const std::vector<PowerPoint>& points, double from, double to
   return n >= 2 && denominator > 0 ? (n * sxy - sx * sy) / denominator : 0.0;
 }
 
-} // namespace
+}  // namespace
 
 Solution solve_for_power(const std::function<PowerPoint(double)>& power_at, const SolveSettings& settings,
                          const std::string& path) {
   PowerCurve curve(power_at, settings, path);
   const Bracket outer = initial_bracket(curve, settings);
-  const double tolerance =
-      settings.tolerance > 0 ? settings.tolerance : std::abs(outer.reached - outer.missed) * 1e-3;
+  const double tolerance = settings.tolerance > 0 ? settings.tolerance : std::abs(outer.reached - outer.missed) * 1e-3;
   const Bracket inner = bisect(curve, outer, 0.0, settings, tolerance);
 
   Solution solution;
@@ -237,4 +237,4 @@ Solution solve_for_power(const std::function<PowerPoint(double)>& power_at, cons
   return solution;
 }
 
-} // namespace trialsim
+}  // namespace trialsim
