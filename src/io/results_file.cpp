@@ -324,7 +324,8 @@ std::vector<T> patients_by_look(std::span<const PatientRecords> trials,
 void check_patients(const PatientRecords& trial, std::size_t index, int looks) {
   const std::size_t n = trial.entry.size();
   bool consistent = trial.arm.size() == n && trial.received.size() == n && trial.stratum.size() == n &&
-                    trial.analysed.size() == n && trial.follow_up.size() == n && trial.event.size() == n && trial.time.size() == static_cast<std::size_t>(looks) &&
+                    trial.analysed.size() == n && trial.follow_up.size() == n && trial.event.size() == n &&
+                    trial.time.size() == static_cast<std::size_t>(looks) &&
                     trial.status.size() == static_cast<std::size_t>(looks);
   for (std::size_t k = 0; consistent && k < trial.time.size(); ++k) {
     consistent = trial.time[k].size() == n && trial.status[k].size() == n;
