@@ -254,5 +254,9 @@ TEST(SolveCommand, BadRequestsExitWithCodeTwo) {
       << not_a_number.err;
   const Command bad_range = run_trialsim(run + "--for enrollment.sample_size --range 300:200");
   EXPECT_EQ(bad_range.exit_code, 2);
+  const Command invalid_end = run_trialsim(run + "--for enrollment.sample_size --range 50:400");
+  EXPECT_EQ(invalid_end.exit_code, 2);
+  EXPECT_NE(invalid_end.err.find("enrollment.sample_size: the value 50 gives no valid design: "), std::string::npos)
+      << invalid_end.err;
   fs::remove(design);
 }

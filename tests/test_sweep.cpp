@@ -258,6 +258,19 @@ TEST(Sweep, EventCountsMoveMonotonicallyWithTheHazardUnderCommonRandomNumbers) {
   EXPECT_GT(more, 1500);
 }
 
+TEST(Sweep, ShippedConfigsLoadWithTheirSweeps) {
+  const std::string configs = std::string(TRIALSIM_SOURCE_DIR) + "/configs/";
+  EXPECT_EQ(load_sweep(configs + "danger_shock.yaml").scenarios.size(), 1u);
+  const SweepDesign mortality = load_sweep(configs + "danger_shock_sweep.yaml");
+  ASSERT_EQ(mortality.scenarios.size(), 44u);
+  EXPECT_EQ(mortality.scenarios[43].label, "sample_size=420, event_probability=0.50");
+  const SweepDesign timelines = load_sweep(configs + "danger_shock_timelines.yaml");
+  ASSERT_EQ(timelines.scenarios.size(), 6u);
+  EXPECT_EQ(timelines.scenarios[5].label, "timeline=germany_from_the_start, completed_follow_up=120");
+  // Germany recruiting from day 0: 0.056 + 0.084 patients a day until the UK joins.
+  EXPECT_DOUBLE_EQ(timelines.scenarios[5].design.enrollment.periods[0].rate, 0.056 + 0.084);
+}
+
 TEST(Sweep, PowerDifferencesArePairedByReplicate) {
   // Efficacy per replicate: scenario 0 [1, 1, 0, 0], scenario 1 [1, 0, 1, 0] (one
   // gained, one lost), scenario 2 [1, 1, 1, 0] (one gained). Differences d_r and

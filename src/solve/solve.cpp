@@ -59,8 +59,12 @@ class PowerCurve {
 
   PowerPoint at(double value) {
     if (auto point = try_at(value)) return *point;
-    // Inside a bracket of valid values every value should be valid: say which is not.
-    return power_at_(value);
+    // A range end, or a value inside a bracket of valid ones, that gives no valid design.
+    try {
+      return power_at_(value);
+    } catch (const InvalidValue& error) {
+      throw InputError(path_, "the value " + shown(value) + " gives no valid design: " + error.what());
+    }
   }
 
   // Estimated power shifted by `shift` standard errors reaches the target.
