@@ -18,11 +18,16 @@ std::string shortened(const std::string& label) {
   return label.size() <= MAX_LABEL ? label : label.substr(0, MAX_LABEL - 3) + "...";
 }
 
+// The name of look k when every scenario that has it names it alike, else "look<k+1>".
 std::string look_name(const SweepDesign& sweep, std::size_t k) {
+  std::string name;
   for (const Scenario& scenario : sweep.scenarios) {
-    if (k < scenario.design.looks.size()) return scenario.design.looks[k].name;
+    if (k >= scenario.design.looks.size()) continue;
+    const std::string& here = scenario.design.looks[k].name;
+    if (!name.empty() && here != name) return "look" + std::to_string(k + 1);
+    name = here;
   }
-  return "look" + std::to_string(k + 1);
+  return name.empty() ? "look" + std::to_string(k + 1) : name;
 }
 
 std::string time_and_date(const Design& design, double time) {
