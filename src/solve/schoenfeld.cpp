@@ -6,11 +6,12 @@
 // hazards the log-rank statistic after D events is approximately normal with
 // mean |ln HR| sqrt(pi (1 - pi) D), pi the share randomised to treatment, and the
 // statistics at the looks form the canonical joint distribution, so the power of
-// the whole procedure is the boundary recursion's upper crossing probability.
+// the whole procedure is the boundary recursion's upper crossing probability
+// (analytic.hpp's sequential_power, the one implementation of that recursion).
 
 #include <cmath>
-#include <limits>
 
+#include "trialsim/analytic.hpp"
 #include "trialsim/boundaries.hpp"
 #include "trialsim/model.hpp"
 #include "trialsim/solve.hpp"
@@ -18,8 +19,6 @@
 namespace trialsim {
 
 namespace {
-
-constexpr double INF = std::numeric_limits<double>::infinity();
 
 bool constant_hazard(const SurvivalModel& model) {
   return model.base.family == BaseHazard::Family::piecewise_exponential && model.base.hazards.size() == 1 &&
@@ -110,18 +109,11 @@ AnalyticPower schoenfeld_power(const Design& design) {
   result.caveat = caveat_of(design);
   const double share =
       static_cast<double>(design.allocation.ratio[1]) / (design.allocation.ratio[0] + design.allocation.ratio[1]);
-  // z > 0 favours treatment: the drift is positive when HR < 1.
-  const double drift = -std::log(*ratio) * std::sqrt(share * (1 - share) * *events);
+  // The looks at their planned information fractions of the final events.
   const BoundaryPlan plan = compute_boundaries(design.test, design.test.information_fractions);
-  std::vector<double> lower(plan.efficacy_z.size());
-  for (std::size_t k = 0; k < lower.size(); ++k) {
-    lower[k] = std::max(plan.sides == 2 ? -plan.efficacy_z[k] : -INF, plan.futility_z[k]);
-  }
-  const CrossingProbabilities crossing =
-      crossing_probabilities(plan.information_fractions, plan.efficacy_z, lower, drift);
-  double power = 0.0;
-  for (double p : crossing.upper) power += p;
-  result.power = power;
+  std::vector<double> events_at_looks;
+  for (const double fraction : plan.information_fractions) events_at_looks.push_back(fraction * *events);
+  result.power = sequential_power(plan, design.test.futility, events_at_looks, *ratio, share).power;
   return result;
 }
 
