@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "file_comparison.hpp"
+#include "scratch_folder.hpp"
 #include "trialsim/error.hpp"
 #include "trialsim/io.hpp"
 #include "trialsim/shard.hpp"
@@ -71,16 +72,12 @@ struct Outcome {
   std::string err;
 };
 
-class ShardFiles : public ::testing::Test {
+class ShardFiles : public ScratchFolderTest {
 protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("trialsim_shard_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    ScratchFolderTest::SetUp();
     std::ofstream(dir_ / "design.yaml") << SMALL_DESIGN;
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
@@ -125,8 +122,6 @@ protected:
       EXPECT_EQ(entry.path().filename().string().find("merged"), std::string::npos) << entry.path();
     }
   }
-
-  fs::path dir_;
 };
 
 } // namespace

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "scratch_folder.hpp"
 #include "trialsim/engine.hpp"
 #include "trialsim/error.hpp"
 #include "trialsim/io.hpp"
@@ -305,15 +306,8 @@ TEST(Sweep, PowerDifferencesArePairedByReplicate) {
 
 namespace {
 
-class SweepFileTest : public ::testing::Test {
+class SweepFileTest : public ScratchFolderTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("trialsim_sweep_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   int trialsim(const std::string& arguments, std::string* out = nullptr) const {
     const fs::path stdout_path = dir_ / "stdout.txt";
@@ -329,7 +323,6 @@ class SweepFileTest : public ::testing::Test {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
-  fs::path dir_;
 };
 
 std::string format_power_line(const Results& results) {
