@@ -104,16 +104,16 @@ inline void compare_attributes(hid_t a, hid_t b, const std::string& path, const 
 }
 
 //! What differs between the files at `a` and `b`, as readable items; empty when
-//! they are the same. Objects under `ignored_paths` and root attributes in
-//! `ignored_root_attributes` are allowed to differ.
+//! they are the same. Objects under `ignored_paths` and attributes named in
+//! `ignored_attributes` (on any object: a sweep's scenarios carry the root's) are allowed to differ.
 inline std::vector<std::string> differences(const std::string& a, const std::string& b,
                                             const std::set<std::string>& ignored_paths,
-                                            const std::set<std::string>& ignored_root_attributes) {
+                                            const std::set<std::string>& ignored_attributes) {
   std::vector<std::string> found;
   const hid_t file_a = H5Fopen(a.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   const hid_t file_b = H5Fopen(b.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (file_a < 0 || file_b < 0) return {"cannot open " + (file_a < 0 ? a : b)};
-  compare_attributes(file_a, file_b, "/", ignored_root_attributes, found);
+  compare_attributes(file_a, file_b, "/", ignored_attributes, found);
   const auto is_ignored = [&ignored_paths](const std::string& path) {
     for (const std::string& prefix : ignored_paths) {
       if (path == prefix || path.starts_with(prefix + "/")) return true;
@@ -135,7 +135,7 @@ inline std::vector<std::string> differences(const std::string& a, const std::str
     } else if (H5Iget_type(object_a) == H5I_DATASET && dataset_values(object_a) != dataset_values(object_b)) {
       found.push_back(path);
     }
-    compare_attributes(object_a, object_b, path, {}, found);
+    compare_attributes(object_a, object_b, path, ignored_attributes, found);
     H5Oclose(object_a);
     H5Oclose(object_b);
   }

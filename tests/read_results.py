@@ -41,7 +41,7 @@ REPLICATE_COLUMNS = {
 }
 PATIENT_COLUMNS = {
     "replicate": "i8", "entry": "f8", "arm": "u1", "received": "u1",
-    "stratum": "u2", "analysed": "u1",
+    "stratum": "u2", "analysed": "u1", "follow_up": "f8", "event": "u1",
 }
 
 

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "scratch_folder.hpp"
 #include "trialsim/config.hpp"
 #include "trialsim/engine.hpp"
 #include "trialsim/io.hpp"
@@ -35,15 +36,8 @@ std::string slurp(const fs::path& path) {
   return text.str();
 }
 
-class CliTest : public ::testing::Test {
+class CliTest : public ScratchFolderTest {
 protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("trialsim_cli_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   Command trialsim(const std::string& arguments) const {
     const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
@@ -66,7 +60,6 @@ protected:
     }
   }
 
-  fs::path dir_;
 };
 
 // A valid design (line numbers matter to the bad-input tests below).

@@ -740,8 +740,6 @@ TEST(Config, BadInputIsRejectedWithTheExactMessage) {
        "test.yaml:24: simulation.seed: must be a non-negative integer up to 18446744073709551615, got -1"},
       {"", "dropout: {placebo: {exponential: {hazard: 0.001}}}\n",
        "test.yaml:24: dropout.placebo: unknown key 'placebo'; allowed: control, pump"},
-      {"", "sweep:\n  enrollment.sample_size: [240, 300]\n",
-       "test.yaml:24: sweep: scenario sweeps are not supported by this version"},
       {"",
        "allocation:\n  strata:\n    - {name: a, prevalence: 0.5, survival: {exponential: {hazard: 0.1}}}\n"
        "    - {name: b, prevalence: 0.5}\n",

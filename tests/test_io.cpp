@@ -141,6 +141,8 @@ std::vector<PatientRecords> make_patients() {
   a.received = {0, 1, 0};
   a.stratum = {0, 1, 65535};
   a.analysed = {1, 1, 0};
+  a.follow_up = {5.0, 90.0, 180.0};
+  a.event = {1, 1, 0};
   a.time = {{5.0, 1.5, NaN}, {180.0, 90.0, 44.0}};
   a.status = {{1, 0, 0}, {1, 1, 0}};
   PatientRecords b;
@@ -149,6 +151,8 @@ std::vector<PatientRecords> make_patients() {
   b.received = {1, 0};
   b.stratum = {0, 0};
   b.analysed = {1, 1};
+  b.follow_up = {180.0, 2.0};
+  b.event = {0, 1};
   b.time = {{3.0, 2.0}, {180.0, 180.0}};
   b.status = {{0, 1}, {0, 1}};
   return {a, b};

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "file_comparison.hpp"
+#include "scratch_folder.hpp"
 #include "trialsim/error.hpp"
 #include "trialsim/io.hpp"
 #include "trialsim/shard.hpp"
@@ -61,8 +62,8 @@ simulation:
   seed: 7
 )";
 
-// Root attributes and objects that are allowed to differ between a merged file
-// and a single run's: when and how fast each was made.
+// Attributes and objects that are allowed to differ between a merged file
+// and a single run's: when and how fast each was made (root and sweep scenarios).
 const std::set<std::string> WHEN_MADE = {"created_utc"};
 const std::set<std::string> RUNTIME = {"runtime"};
 
@@ -71,16 +72,12 @@ struct Outcome {
   std::string err;
 };
 
-class ShardFiles : public ::testing::Test {
+class ShardFiles : public ScratchFolderTest {
 protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("trialsim_shard_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    ScratchFolderTest::SetUp();
     std::ofstream(dir_ / "design.yaml") << SMALL_DESIGN;
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
@@ -125,8 +122,6 @@ protected:
       EXPECT_EQ(entry.path().filename().string().find("merged"), std::string::npos) << entry.path();
     }
   }
-
-  fs::path dir_;
 };
 
 } // namespace
@@ -230,6 +225,42 @@ TEST_F(ShardFiles, PatientsAreWrittenByTheShardsThatHoldThemAndConcatenated) {
   EXPECT_EQ(second.trials[7].time, expected.trials[107].time);
 
   ASSERT_EQ(merge({shards[1], shards[2], shards[0]}).exit_code, 0);
+  EXPECT_EQ(file_comparison::differences(single, path("merged.h5"), RUNTIME, WHEN_MADE), std::vector<std::string>{});
+}
+
+TEST_F(ShardFiles, ShardsOfASweepMergeIntoTheFileOfASingleSweepRun) {
+  // Four scenarios; the patients of replicates 0..399 span shards 1 and 2 of every scenario.
+  std::ofstream(path("sweep.yaml")) << SMALL_DESIGN << "sweep:\n"
+                                    << "  enrollment.sample_size: [40, 60]\n"
+                                    << "  arms[1].survival.exponential.event_probability: [0.42, 0.50]\n";
+  const std::string options = " -q --keep-patients 400";
+  const auto run_sweep = [&](const std::string& name, const std::string& shard) {
+    const Outcome outcome = trialsim("run " + path("sweep.yaml") + " -o " + path(name) + options + shard);
+    EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
+    return path(name);
+  };
+  const std::string single = run_sweep("single.h5", "");
+  std::vector<std::string> shards;
+  for (int k = 1; k <= 3; ++k) {
+    shards.push_back(run_sweep("shard" + std::to_string(k) + ".h5", " --shard " + std::to_string(k) + "/3"));
+  }
+
+  // Shard 2 holds replicates 333..665 of every scenario.
+  EXPECT_EQ(read_file_info(shards[1]).scenarios, 4);
+  for (std::size_t scenario = 0; scenario < 4; ++scenario) {
+    const std::string group = scenario_group(scenario);
+    const std::vector<TrialOutcome> slice = read_replicates(single, 2, 333, 333, group);
+    const std::vector<TrialOutcome> stored = read_replicates(shards[1], 2, group);
+    ASSERT_EQ(stored.size(), 333u);
+    for (std::size_t r = 0; r < stored.size(); r += 37) EXPECT_EQ(stored[r].looks[0].z, slice[r].looks[0].z) << r;
+    EXPECT_EQ(read_patients(shards[1], 2, group).first_replicate, 333);
+    EXPECT_EQ(read_patients(shards[1], 2, group).trials.size(), 67u);
+  }
+  // A shard's own table pairs only its slice, so it differs from the whole run's.
+  EXPECT_NE(read_power_differences(shards[1])[3].difference, read_power_differences(single)[3].difference);
+
+  const Outcome merged = merge({shards[1], shards[2], shards[0]});
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
   EXPECT_EQ(file_comparison::differences(single, path("merged.h5"), RUNTIME, WHEN_MADE), std::vector<std::string>{});
 }
 

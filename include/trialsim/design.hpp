@@ -71,6 +71,13 @@ struct Site {
   double rate = 0.0;
 };
 
+//! A named enrolment timeline (`enrollment.timelines`): rates or sites, as given.
+struct Timeline {
+  std::string name;
+  std::vector<RatePeriod> periods; //!< summed piecewise-constant rate
+  std::vector<Site> sites;         //!< empty when given as rates
+};
+
 struct Enrollment {
   //! poisson: a Poisson process with the summed rate; deterministic: patient i (from 1)
   //! enters when the expected enrolment reaches i (the fixed accrual of rpact and
@@ -80,6 +87,8 @@ struct Enrollment {
   Arrivals arrivals = Arrivals::poisson;
   std::vector<RatePeriod> periods; //!< summed piecewise-constant rate, periods[0].from == 0
   std::vector<Site> sites;         //!< empty when rates were given directly
+  std::string timeline;            //!< the named timeline in use; empty when rates or sites are given directly
+  std::vector<Timeline> timelines; //!< every named timeline, in the order given
 };
 
 //! What makes a look happen, in calendar time of the simulated trial.

@@ -4,18 +4,27 @@
 //! Results; computes nothing of its own.
 
 #include <ostream>
+#include <span>
 #include <string>
 
 #include "trialsim/analytic.hpp"
 #include "trialsim/boundaries.hpp"
 #include "trialsim/design.hpp"
+#include "trialsim/paired_difference.hpp"
 #include "trialsim/results.hpp"
+#include "trialsim/sweep.hpp"
 
 namespace trialsim {
 
 //! The operating characteristics of a design: power, per-look probabilities,
 //! events, enrolment and calendar time (as dates too when the design has a start date).
 void print_results(std::ostream& out, const Design& design, const Results& results);
+
+//! A sweep's scenarios, one line each: swept values, power, its difference to the
+//! first scenario (paired SE), and per look the stopping probability, expected
+//! events and median calendar time (and date).
+void print_scenario_table(std::ostream& out, const SweepDesign& sweep, std::span<const Results> results,
+                          std::span<const PowerDifference> differences);
 
 //! The per-look critical values and nominal alphas of the design's boundary.
 void print_boundaries(std::ostream& out, const Design& design, const BoundaryPlan& plan);

@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "trialsim/design.hpp"
+#include "trialsim/paired_difference.hpp"
 #include "trialsim/results.hpp"
+#include "trialsim/sweep.hpp"
 
 namespace trialsim {
 
@@ -59,9 +61,11 @@ struct ShardInfo {
 };
 
 //! A merged run: its design (parsed from the shards' config_yaml) and results.
+//! A run without a sweep has one scenario, the design itself.
 struct MergedRun {
-  Design design;
-  Results results;
+  SweepDesign sweep;
+  std::vector<Results> results;              //!< one per scenario
+  std::vector<PowerDifference> differences;  //!< one per scenario of a sweep; empty otherwise
 };
 
 struct MergeOptions {
@@ -72,7 +76,8 @@ struct MergeOptions {
 //! Merges shard files into `output`: checks that they come from one design and
 //! seed and cover every replicate exactly once, concatenates their replicates
 //! and patients in replicate order, and recomputes the summaries from the
-//! replicates as a single run does. InputError (naming the file) for a file
+//! replicates as a single run does (for a sweep: every scenario, and the
+//! paired power differences from the merged replicates). InputError (naming the file) for a file
 //! that is not a shard of the same run, and for missing or repeated replicates;
 //! `output` is written only when the merge succeeds.
 MergedRun merge_shards(const std::vector<std::string>& shard_paths, const std::string& output,

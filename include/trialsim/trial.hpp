@@ -51,6 +51,11 @@ struct PatientRecords {
   std::vector<std::uint8_t> received; //!< arm whose hazard the patient followed
   std::vector<std::uint16_t> stratum;
   std::vector<std::uint8_t> analysed;
+  //! Follow-up from entry to the event, dropout or end of fixed follow-up, with no data cut
+  //! (infinite for open follow-up without an event), and 1 when it ends in the event:
+  //! the whole trial as it would run on, for accrual curves.
+  std::vector<double> follow_up;
+  std::vector<std::uint8_t> event;
   //! [look][patient]: follow-up time and status at the look's cut (time NaN when not in that look's data)
   std::vector<std::vector<double>> time;
   std::vector<std::vector<std::uint8_t>> status;

@@ -37,9 +37,14 @@ void add_boundaries_command(CLI::App& app, Action& action) {
   arguments->add_to(*command);
   command->callback([&action, arguments] {
     action = [arguments] {
-      const Design design = arguments->load();
+      const SweepDesign sweep = arguments->load_sweep();
+      const Design& design = sweep.base;
       print_boundaries(std::cout, design, plan_boundaries(design));
       print_obrien_fleming_counterpart(std::cout, design);
+      if (sweep.has_sweep()) {
+        std::cout << "\n(the design without its sweep block; the boundaries of each scenario are stored in "
+                     "its results, /scenarios/<k>/summary/boundary_z)\n";
+      }
       return 0;
     };
   });

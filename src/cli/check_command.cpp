@@ -13,10 +13,18 @@ void add_check_command(CLI::App& app, Action& action) {
   arguments->add_to(*command);
   command->callback([&action, arguments] {
     action = [arguments] {
-      const Design design = arguments->load();
-      plan_boundaries(design); // a design whose boundaries cannot be computed is not valid either
+      const SweepDesign sweep = arguments->load_sweep();
+      // A design whose boundaries cannot be computed is not valid either.
+      for (const Scenario& scenario : sweep.scenarios) plan_boundaries(scenario.design);
+      const Design& design = sweep.base;
       std::cout << arguments->path << ": valid design '" << design.name << "' (" << design.looks.size()
                 << " looks, " << design.enrollment.sample_size << " patients)\n";
+      if (!sweep.has_sweep()) return 0;
+      std::cout << "  sweep: " << sweep.scenarios.size() << " valid scenarios over";
+      for (const SweepAxis& axis : sweep.axes) {
+        std::cout << (&axis == &sweep.axes.front() ? " " : ", ") << axis.path << " (" << axis.values.size() << ")";
+      }
+      std::cout << '\n';
       return 0;
     };
   });

@@ -16,5 +16,6 @@ void add_boundaries_command(CLI::App& app, Action& action);
 void add_show_command(CLI::App& app, Action& action);
 void add_merge_command(CLI::App& app, Action& action);
 void add_design_command(CLI::App& app, Action& action);
+void add_solve_command(CLI::App& app, Action& action);
 
 } // namespace trialsim::cli

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "trialsim/config.hpp"
+#include "trialsim/sweep.hpp"
 
 namespace trialsim::cli {
 
@@ -20,12 +21,17 @@ struct DesignArguments {
     command.add_option("--set", assignments, "Override a design value, e.g. enrollment.sample_size=300 (repeatable)");
   }
 
-  Design load() const {
-    std::vector<Override> overrides;
-    for (const std::string& assignment : assignments) overrides.push_back(parse_override(assignment));
-    overrides.insert(overrides.end(), extra.begin(), extra.end());
-    return load_design(path, overrides);
+  std::vector<Override> overrides() const {
+    std::vector<Override> result;
+    for (const std::string& assignment : assignments) result.push_back(parse_override(assignment));
+    result.insert(result.end(), extra.begin(), extra.end());
+    return result;
   }
+
+  Design load() const { return load_design(path, overrides()); }
+
+  //! The design with its sweep, every scenario validated (a single scenario when there is no sweep).
+  SweepDesign load_sweep() const { return trialsim::load_sweep(path, overrides()); }
 };
 
 } // namespace trialsim::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   cli::add_show_command(app, action);
   cli::add_merge_command(app, action);
   cli::add_design_command(app, action);
+  cli::add_solve_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

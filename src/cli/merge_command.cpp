@@ -30,10 +30,16 @@ int merge(const MergeArguments& arguments) {
     std::cerr << "trialsim: interrupted; no merged file written\n";
     return 128 + interrupt_signal();
   }
-  print_results(std::cout, merged.design, merged.results);
+  if (merged.sweep.has_sweep()) {
+    print_scenario_table(std::cout, merged.sweep, merged.results, merged.differences);
+  } else {
+    print_results(std::cout, merged.sweep.base, merged.results.front());
+  }
   std::cout.flush(); // the table comes before the note on stderr when both go to one terminal
   if (!arguments.quiet) {
-    std::cerr << "wrote " << arguments.output << " (" << merged.results.replicates << " replicates from "
+    std::cerr << "wrote " << arguments.output << " (" << merged.results.front().replicates << " replicates"
+              << (merged.sweep.has_sweep() ? " of " + std::to_string(merged.results.size()) + " scenarios" : "")
+              << " from "
               << arguments.shards.size() << " shards)\n";
   }
   return 0;

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -47,63 +48,133 @@ std::vector<PatientRecords> patients_of(const Design& design, const BoundaryPlan
   return trials;
 }
 
+// Simulates one design into the writer's current results group (the root, or a
+// sweep's scenario). Every scenario uses the random streams of scenario 0:
+// common random numbers, so a sweep's scenario equals a single run of its values.
+// `done` and `total` count replicates over the whole run, for the progress bar.
+// `range` is the shard of replicates to run (all of them without --shard).
+// `also` sees each block too (sweeps fold the paired differences with it).
+Results simulate_into(ResultsFileWriter& writer, const Design& design, const RunArguments& arguments,
+                      const Shard& range, ProgressBar& progress, std::int64_t done, std::int64_t total,
+                      const std::function<void(std::int64_t, std::span<const TrialOutcome>)>& also = {}) {
+  const BoundaryPlan plan = plan_boundaries(design);
+  RunOptions options;
+  options.threads = arguments.threads;
+  options.first_replicate = range.begin;
+  options.count = range.size();
+  options.on_block = [&writer, &also](std::int64_t offset, std::span<const TrialOutcome> outcomes) {
+    writer.append(offset, outcomes);
+    if (also) also(offset, outcomes);
+  };
+  options.on_progress = [&progress, done, total](std::int64_t finished, std::int64_t) {
+    progress.update(done + finished, total);
+  };
+  options.should_stop = interrupt_requested;
+  const Results results = run_simulation(design, plan, options);
+  const std::int64_t patients_end = std::min(range.end, arguments.keep_patients);
+  if (patients_end > range.begin) {
+    writer.write_patients(patients_of(design, plan, range.begin, patients_end), range.begin);
+  }
+  return results;
+}
+
+void check_keep_patients(const RunArguments& arguments, const Design& design) {
+  if (arguments.keep_patients > design.simulation.replicates) {
+    throw InputError("--keep-patients", "must be at most the number of replicates (" +
+                                            std::to_string(design.simulation.replicates) + ")");
+  }
+}
+
+// What one invocation runs: the output file and the replicates (a shard, or all of them).
+struct RunTarget {
+  std::string output;
+  std::optional<Shard> shard; // set with --shard
+  Shard range;
+};
+
+void report_speed(const RunArguments& arguments, const RunTarget& target, std::int64_t replicates, double seconds) {
+  if (arguments.quiet) return;
+  const int threads = arguments.threads > 0 ? arguments.threads : tbb::info::default_concurrency();
+  std::cerr << "wrote " << target.output << (target.shard ? ", " + shard_text(*target.shard) : "") << " (" << seconds
+            << " s" << ", "
+            << static_cast<long long>(static_cast<double>(replicates) / seconds) << " replicates/s on " << threads
+            << " threads)\n";
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void mark_shard(ResultsFileWriter& writer, const RunArguments& arguments, const RunTarget& target,
+                const std::string& config_yaml) {
+  if (target.shard) writer.mark_as_shard({*target.shard, design_digest(config_yaml), arguments.keep_patients});
+}
+
+int run_single(const RunArguments& arguments, const Design& design, const RunTarget& target) {
+  // Opening the output first makes an unwritable destination fail before any simulation.
+  ResultsFileWriter writer(target.output, design, target.range.size());
+  mark_shard(writer, arguments, target, design.resolved_yaml);
+  ProgressBar progress(!arguments.quiet);
+  const auto start = std::chrono::steady_clock::now();
+  const Results results = simulate_into(writer, design, arguments, target.range, progress, 0, target.range.size());
+  progress.finish();
+  const double seconds = seconds_since(start);
+  writer.commit(results, seconds, arguments.threads > 0 ? arguments.threads : tbb::info::default_concurrency());
+  print_results(std::cout, design, results);
+  std::cout.flush(); // the table comes before the note on stderr when both go to one terminal
+  report_speed(arguments, target, results.replicates, seconds);
+  return 0;
+}
+
+int run_sweep(const RunArguments& arguments, const SweepDesign& sweep, const RunTarget& target) {
+  const std::int64_t replicates = target.range.size();
+  ResultsFileWriter writer(target.output, sweep, replicates);
+  mark_shard(writer, arguments, target, sweep.config_yaml);
+  ProgressBar progress(!arguments.quiet);
+  const auto start = std::chrono::steady_clock::now();
+  const auto total = replicates * static_cast<std::int64_t>(sweep.scenarios.size());
+  std::vector<Results> results;
+  PairedPowerDifference paired(replicates);
+  for (std::size_t k = 0; k < sweep.scenarios.size(); ++k) {
+    writer.begin_scenario(k);
+    const auto done = replicates * static_cast<std::int64_t>(k);
+    const auto pair = [&paired, k](std::int64_t offset, std::span<const TrialOutcome> outcomes) {
+      paired.add(k, offset, outcomes);
+    };
+    results.push_back(
+        simulate_into(writer, sweep.scenarios[k].design, arguments, target.range, progress, done, total, pair));
+    writer.finish_scenario(results.back());
+  }
+  progress.finish();
+  const double seconds = seconds_since(start);
+  const std::vector<PowerDifference> differences = paired.differences();
+  writer.commit_sweep(results, differences, seconds,
+                      arguments.threads > 0 ? arguments.threads : tbb::info::default_concurrency());
+  print_scenario_table(std::cout, sweep, results, differences);
+  std::cout.flush();
+  report_speed(arguments, target, total, seconds);
+  return 0;
+}
+
 int run(RunArguments& arguments) {
   if (arguments.replicates) {
     arguments.design.extra.push_back({"simulation.replicates", std::to_string(*arguments.replicates)});
   }
   if (arguments.seed) arguments.design.extra.push_back({"simulation.seed", std::to_string(*arguments.seed)});
-  const Design design = arguments.design.load();
-  const BoundaryPlan plan = plan_boundaries(design);
-  if (arguments.keep_patients > design.simulation.replicates) {
-    throw InputError("--keep-patients", "must be at most the number of replicates (" +
-                                            std::to_string(design.simulation.replicates) + ")");
-  }
-  std::optional<Shard> shard;
-  if (!arguments.shard.empty()) shard = parse_shard(arguments.shard, design.simulation.replicates);
-  const Shard range = shard.value_or(make_shard(1, 1, design.simulation.replicates));
-  const std::string output =
-      arguments.output.empty() ? default_output(arguments.design.path, shard) : arguments.output;
-  // Opening the output first makes an unwritable destination fail before any simulation.
-  ResultsFileWriter writer(output, design, range.size());
-  if (shard) writer.mark_as_shard({*shard, design_digest(design.resolved_yaml), arguments.keep_patients});
-
+  const SweepDesign sweep = arguments.design.load_sweep();
+  check_keep_patients(arguments, sweep.base);
+  const std::int64_t replicates = sweep.base.simulation.replicates;
+  RunTarget target;
+  if (!arguments.shard.empty()) target.shard = parse_shard(arguments.shard, replicates);
+  target.range = target.shard.value_or(make_shard(1, 1, replicates));
+  target.output = arguments.output.empty() ? default_output(arguments.design.path, target.shard) : arguments.output;
   catch_interrupts();
-  ProgressBar progress(!arguments.quiet);
-  RunOptions options;
-  options.threads = arguments.threads;
-  options.first_replicate = range.begin;
-  options.count = range.size();
-  options.on_block = [&writer](std::int64_t offset, std::span<const TrialOutcome> outcomes) {
-    writer.append(offset, outcomes);
-  };
-  options.on_progress = [&progress](std::int64_t done, std::int64_t total) { progress.update(done, total); };
-  options.should_stop = interrupt_requested;
-  const auto start = std::chrono::steady_clock::now();
-  Results results;
   try {
-    results = run_simulation(design, plan, options);
+    return sweep.has_sweep() ? run_sweep(arguments, sweep, target) : run_single(arguments, sweep.base, target);
   } catch (const InterruptedError&) {
-    progress.finish();
-    std::cerr << "trialsim: interrupted; no results file written\n";
+    std::cerr << "\ntrialsim: interrupted; no results file written\n";
     return 128 + interrupt_signal();
   }
-  progress.finish();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const std::int64_t patients_end = std::min(range.end, arguments.keep_patients);
-  if (patients_end > range.begin) {
-    writer.write_patients(patients_of(design, plan, range.begin, patients_end), range.begin);
-  }
-  const int threads = arguments.threads > 0 ? arguments.threads : tbb::info::default_concurrency();
-  writer.commit(results, seconds, threads);
-
-  print_results(std::cout, design, results);
-  std::cout.flush(); // the table comes before the note on stderr when both go to one terminal
-  if (!arguments.quiet) {
-    std::cerr << "wrote " << output << (shard ? ", " + shard_text(*shard) : "") << " (" << seconds << " s" << ", "
-              << static_cast<long long>(static_cast<double>(results.replicates) / seconds) << " replicates/s on "
-              << threads << " threads)\n";
-  }
-  return 0;
 }
 
 } // namespace
@@ -112,7 +183,8 @@ void add_run_command(CLI::App& app, Action& action) {
   auto* command = app.add_subcommand("run", "Simulate a design and write its operating characteristics");
   auto arguments = std::make_shared<RunArguments>();
   arguments->design.add_to(*command);
-  command->add_option("-o,--output", arguments->output, "Results file (HDF5); default: <design name>.h5");
+  command->add_option("-o,--output", arguments->output,
+                      "Results file (HDF5); default: <design name>.h5. A design with a sweep writes every scenario");
   command->add_option("--replicates", arguments->replicates, "Number of simulated trials")->check(CLI::PositiveNumber);
   command->add_option("--seed", arguments->seed, "Random seed");
   command->add_option("--threads", arguments->threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);

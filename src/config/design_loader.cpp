@@ -156,9 +156,11 @@ Simulation read_simulation(const Field& field) {
   return simulation;
 }
 
+}  // namespace
+
+// The sweep block, if any, is read by sweep.cpp; a design is everything else.
 Design read_design(const Field& root) {
   root.expect_keys(TOP_LEVEL_KEYS);
-  if (root.has("sweep")) root.child("sweep").fail("scenario sweeps are not supported by this version");
   Design design;
   SurvivalForms forms;
   read_identity(root, design);
@@ -191,8 +193,6 @@ YAML::Node load_yaml(const std::string& text, const std::string& source_name) {
   return root;
 }
 
-}  // namespace
-
 }  // namespace config
 
 Design parse_design(const std::string& yaml_text, const std::string& source_name, std::span<const Override> overrides) {
@@ -206,14 +206,18 @@ Design parse_design(const std::string& yaml_text, const std::string& source_name
   }
 }
 
-Design load_design(const std::string& path, std::span<const Override> overrides) {
+std::string config::read_design_text(const std::string& path) {
   std::error_code error;
   std::ifstream file(path);
   if (!std::filesystem::is_regular_file(path, error) || !file) throw InputError(path, "cannot read design file");
   std::stringstream text;
   text << file.rdbuf();
   if (file.bad()) throw InputError(path, "cannot read design file");
-  return parse_design(text.str(), path, overrides);
+  return text.str();
+}
+
+Design load_design(const std::string& path, std::span<const Override> overrides) {
+  return parse_design(config::read_design_text(path), path, overrides);
 }
 
 }  // namespace trialsim

@@ -66,10 +66,31 @@ std::optional<std::vector<double>> planned_information_fractions(const Design& d
 //! `test` may be absent (every default).
 TestPlan read_test(const Field& test, const Design& design);
 
+// ---- design_loader.cpp ----
+
+//! The text of a design file; InputError when it cannot be read.
+std::string read_design_text(const std::string& path);
+
+//! The design file's top-level mapping; InputError for invalid YAML or an empty file.
+YAML::Node load_yaml(const std::string& text, const std::string& source_name);
+
+//! The whole design from the (overridden) top-level mapping; ignores the sweep block.
+Design read_design(const Field& root);
+
 // ---- overrides.cpp ----
 
 //! Applies `--set` overrides to the tree; returns the key paths they replaced.
 std::set<std::string> apply_overrides(YAML::Node& root, std::span<const Override> overrides);
+
+//! Replaces the value at `path` (the syntax of --set) by `value`, creating
+//! missing mapping keys on the way; returns the path as normalised. Errors name `origin`.
+std::string set_value(YAML::Node& root, const std::string& path, const YAML::Node& value, const std::string& origin);
+
+//! The node at `path` (the syntax of --set), when it exists.
+std::optional<YAML::Node> node_at(const YAML::Node& root, const std::string& path);
+
+//! InputError naming `origin` unless `path` is a well-formed key path.
+void check_path(const std::string& path, const std::string& origin);
 
 // ---- resolved_yaml.cpp ----
 

@@ -92,29 +92,66 @@ std::vector<Site> read_sites(const Field& field) {
   return sites;
 }
 
+// Rates or sites from a mapping that holds one of them (the enrollment block or a named timeline).
+Timeline read_arrivals(const Field& field, const std::string& name) {
+  Timeline timeline{name, {}, {}};
+  const Field rates = field.child("rates");
+  const Field sites = field.child("sites");
+  if (rates.present() && sites.present()) sites.fail("give either rates or sites, not both");
+  if (rates.present()) {
+    timeline.periods = read_rates(rates);
+    return timeline;
+  }
+  if (!sites.present()) rates.fail("is required (or give sites)");
+  timeline.sites = read_sites(sites);
+  timeline.periods = summed_rate(timeline.sites);
+  if (timeline.periods.back().rate <= 0.0) {
+    sites.fail("no site recruits after time " + format_number(timeline.periods.back().from) +
+               ", so enrolment might never complete; leave out `to` for at least one site");
+  }
+  return timeline;
+}
+
+// Named timelines: `timelines: {name: {sites: [...]}, ...}` and `timeline: name` (default: the first).
+void read_timelines(const Field& field, Enrollment& enrollment) {
+  const Field timelines = field.child("timelines");
+  for (const char* direct : {"rates", "sites"}) {
+    if (field.has(direct)) field.child(direct).fail("give either rates, sites or timelines, not several");
+  }
+  const auto entries = timelines.entries();
+  if (entries.empty()) timelines.fail("must name at least one timeline, as {name: {sites: [...]}}");
+  std::vector<std::string> names;
+  for (const auto& [name, body] : entries) {
+    body.expect_keys({"rates", "sites"});
+    enrollment.timelines.push_back(read_arrivals(body, name.node().Scalar()));
+    names.push_back(enrollment.timelines.back().name);
+  }
+  const Field chosen = field.child("timeline");
+  enrollment.timeline = chosen.present() ? chosen.text() : names.front();
+  const auto found = std::find(names.begin(), names.end(), enrollment.timeline);
+  if (found == names.end()) chosen.fail("unknown timeline '" + enrollment.timeline + "'; defined: " + joined(names));
+  const Timeline& timeline = enrollment.timelines[static_cast<std::size_t>(found - names.begin())];
+  enrollment.periods = timeline.periods;
+  enrollment.sites = timeline.sites;
+}
+
 }  // namespace
 
 Enrollment read_enrollment(const Field& field) {
-  field.expect_keys({"sample_size", "rates", "sites", "arrivals"});
+  field.expect_keys({"sample_size", "rates", "sites", "arrivals", "timeline", "timelines"});
   Enrollment enrollment;
   enrollment.sample_size = read_sample_size(field.required("sample_size"));
   if (field.has("arrivals") && field.child("arrivals").choice({"poisson", "deterministic"}) == "deterministic") {
     enrollment.arrivals = Enrollment::Arrivals::deterministic;
   }
-  const Field rates = field.child("rates");
-  const Field sites = field.child("sites");
-  if (rates.present() && sites.present()) sites.fail("give either rates or sites, not both");
-  if (rates.present()) {
-    enrollment.periods = read_rates(rates);
+  if (field.has("timelines")) {
+    read_timelines(field, enrollment);
     return enrollment;
   }
-  if (!sites.present()) rates.fail("is required (or give sites)");
-  enrollment.sites = read_sites(sites);
-  enrollment.periods = summed_rate(enrollment.sites);
-  if (enrollment.periods.back().rate <= 0.0) {
-    sites.fail("no site recruits after time " + format_number(enrollment.periods.back().from) +
-               ", so enrolment might never complete; leave out `to` for at least one site");
-  }
+  if (field.has("timeline")) field.child("timeline").fail("names one of `timelines`, which is not given");
+  Timeline arrivals = read_arrivals(field, "");
+  enrollment.periods = std::move(arrivals.periods);
+  enrollment.sites = std::move(arrivals.sites);
   return enrollment;
 }
 

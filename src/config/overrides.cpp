@@ -60,37 +60,42 @@ std::string step_text(const std::string& before, const PathStep& step) {
   return before.empty() ? step.key : before + "." + step.key;
 }
 
-[[noreturn]] void fail(const std::string& path, const std::string& what_is_wrong) {
-  throw InputError("--set: " + path, what_is_wrong);
+[[noreturn]] void fail(const std::string& origin, const std::string& path, const std::string& what_is_wrong) {
+  throw InputError(origin + ": " + path, what_is_wrong);
 }
 
 // `step` must exist below `parent` as a list index, or be a key of a mapping
 // (an empty value, as in `simulation:` with nothing after it, takes keys too).
-void check_step(const YAML::Node& parent, const std::string& parent_path, const PathStep& step) {
+void check_step(const YAML::Node& parent, const std::string& parent_path, const PathStep& step,
+                const std::string& origin) {
   const std::string path = step_text(parent_path, step);
   if (step.key.empty()) {
-    if (!parent.IsSequence()) fail(parent_path, "is not a list, so " + path + " does not exist");
+    if (!parent.IsSequence()) fail(origin, parent_path, "is not a list, so " + path + " does not exist");
     if (step.index >= parent.size()) {
-      fail(path, "index out of range; the list has " + std::to_string(parent.size()) + " items");
+      fail(origin, path, "index out of range; the list has " + std::to_string(parent.size()) + " items");
     }
     return;
   }
-  if (!parent.IsMap() && !parent.IsNull()) fail(parent_path, "is not a mapping, so " + path + " does not exist");
+  if (!parent.IsMap() && !parent.IsNull()) {
+    fail(origin, parent_path, "is not a mapping, so " + path + " does not exist");
+  }
 }
 
 // The node at `step` below `parent`. A missing key on the way becomes an empty
 // mapping, so that simulation.seed can be set in a file without a simulation
 // block (validation still rejects a misspelt key as unknown).
-YAML::Node step_into(YAML::Node& parent, const std::string& parent_path, const PathStep& step) {
-  check_step(parent, parent_path, step);
+YAML::Node step_into(YAML::Node& parent, const std::string& parent_path, const PathStep& step,
+                     const std::string& origin) {
+  check_step(parent, parent_path, step, origin);
   if (step.key.empty()) return parent[step.index];
   const YAML::Node& lookup = parent;  // const: looking up must not insert
   if (!lookup[step.key].IsDefined()) parent[step.key] = YAML::Node(YAML::NodeType::Map);
   return parent[step.key];
 }
 
-void assign(YAML::Node& parent, const std::string& parent_path, const PathStep& step, const YAML::Node& value) {
-  check_step(parent, parent_path, step);
+void assign(YAML::Node& parent, const std::string& parent_path, const PathStep& step, const YAML::Node& value,
+            const std::string& origin) {
+  check_step(parent, parent_path, step, origin);
   if (step.key.empty()) {
     parent[step.index] = value;
   } else {
@@ -102,34 +107,67 @@ YAML::Node parsed_value(const Override& override_) {
   try {
     return YAML::Load(override_.value);
   } catch (const YAML::Exception& error) {
-    fail(override_.path, "invalid YAML: " + error.msg);
+    fail("--set", override_.path, "invalid YAML: " + error.msg);
   }
 }
 
-// The steps of a well-formed path.
-std::vector<PathStep> checked_steps(const std::string& path) {
+// The steps of a well-formed path. A path into the sweep block keeps the rest
+// as one key, since sweep keys are design paths themselves (sweep.enrollment.sample_size).
+std::vector<PathStep> checked_steps(const std::string& path, const std::string& origin = "--set") {
+  if (path.starts_with("sweep.") && path.size() > 6) {
+    checked_steps(path.substr(6), origin);
+    return {{"sweep", 0}, {path.substr(6), 0}};
+  }
   const auto steps = split_path(path);
-  if (!steps) throw InputError("--set", "malformed path '" + path + "'; " + PATH_HELP);
+  if (!steps) throw InputError(origin, "malformed path '" + path + "'; " + PATH_HELP);
   return *steps;
 }
 
 }  // namespace
 
+std::string set_value(YAML::Node& root, const std::string& path, const YAML::Node& value, const std::string& origin) {
+  const std::vector<PathStep> steps = checked_steps(path, origin);
+  YAML::Node node;
+  node.reset(root);  // rebinds, unlike operator=, which would overwrite the tree
+  std::string parent_path;
+  for (std::size_t i = 0; i + 1 < steps.size(); ++i) {
+    const YAML::Node next = step_into(node, parent_path, steps[i], origin);
+    node.reset(next);
+    parent_path = step_text(parent_path, steps[i]);
+  }
+  assign(node, parent_path, steps.back(), value, origin);
+  return step_text(parent_path, steps.back());
+}
+
+std::optional<YAML::Node> node_at(const YAML::Node& root, const std::string& path) {
+  const auto steps = split_path(path);
+  if (!steps) return std::nullopt;
+  YAML::Node node;
+  node.reset(root);
+  for (const PathStep& step : *steps) {
+    const YAML::Node& current = node; // const: looking up must not insert
+    YAML::Node next;
+    if (step.key.empty() && current.IsSequence() && step.index < current.size()) {
+      next.reset(current[step.index]);
+    } else if (!step.key.empty() && current.IsMap() && current[step.key].IsDefined()) {
+      next.reset(current[step.key]);
+    } else {
+      return std::nullopt;
+    }
+    node.reset(next);
+  }
+  return node;
+}
+
+void check_path(const std::string& path, const std::string& origin) {
+  checked_steps(path, origin);
+}
+
 std::set<std::string> apply_overrides(YAML::Node& root, std::span<const Override> overrides) {
   std::set<std::string> paths;
   for (const Override& override_ : overrides) {
-    const std::vector<PathStep> steps = checked_steps(override_.path);
-    const YAML::Node value = parsed_value(override_);
-    YAML::Node node;
-    node.reset(root);  // rebinds, unlike operator=, which would overwrite the tree
-    std::string path;
-    for (std::size_t i = 0; i + 1 < steps.size(); ++i) {
-      const YAML::Node next = step_into(node, path, steps[i]);
-      node.reset(next);
-      path = step_text(path, steps[i]);
-    }
-    assign(node, path, steps.back(), value);
-    paths.insert(step_text(path, steps.back()));
+    checked_steps(override_.path);
+    paths.insert(set_value(root, override_.path, parsed_value(override_), "--set"));
   }
   return paths;
 }

@@ -49,12 +49,10 @@ YAML::Node allocation_node(const Design& design, const SurvivalForms& forms) {
   return allocation;
 }
 
-YAML::Node enrollment_node(const Enrollment& enrollment) {
-  YAML::Node node;
-  node["sample_size"] = integer_node(enrollment.sample_size);
-  if (enrollment.arrivals == Enrollment::Arrivals::deterministic) node["arrivals"] = text_node("deterministic");
+// A list of sites, or of rate periods when no sites were given.
+YAML::Node arrivals_node(const std::vector<RatePeriod>& rates, const std::vector<Site>& sites) {
   YAML::Node periods(YAML::NodeType::Sequence);
-  for (const Site& site : enrollment.sites) {
+  for (const Site& site : sites) {
     YAML::Node entry = flow_mapping();
     entry["name"] = text_node(site.name);
     entry["from"] = number_node(site.from);
@@ -62,13 +60,31 @@ YAML::Node enrollment_node(const Enrollment& enrollment) {
     entry["rate"] = number_node(site.rate);
     periods.push_back(entry);
   }
-  for (std::size_t k = 0; enrollment.sites.empty() && k < enrollment.periods.size(); ++k) {
+  for (std::size_t k = 0; sites.empty() && k < rates.size(); ++k) {
     YAML::Node entry = flow_mapping();
-    entry["from"] = number_node(enrollment.periods[k].from);
-    entry["rate"] = number_node(enrollment.periods[k].rate);
+    entry["from"] = number_node(rates[k].from);
+    entry["rate"] = number_node(rates[k].rate);
     periods.push_back(entry);
   }
-  node[enrollment.sites.empty() ? "rates" : "sites"] = periods;
+  return periods;
+}
+
+YAML::Node enrollment_node(const Enrollment& enrollment) {
+  YAML::Node node;
+  node["sample_size"] = integer_node(enrollment.sample_size);
+  if (enrollment.arrivals == Enrollment::Arrivals::deterministic) node["arrivals"] = text_node("deterministic");
+  if (enrollment.timelines.empty()) {
+    node[enrollment.sites.empty() ? "rates" : "sites"] = arrivals_node(enrollment.periods, enrollment.sites);
+    return node;
+  }
+  node["timeline"] = text_node(enrollment.timeline);
+  YAML::Node timelines;
+  for (const Timeline& timeline : enrollment.timelines) {
+    YAML::Node body;
+    body[timeline.sites.empty() ? "rates" : "sites"] = arrivals_node(timeline.periods, timeline.sites);
+    timelines[timeline.name] = body;
+  }
+  node["timelines"] = timelines;
   return node;
 }
 

@@ -12,11 +12,13 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <system_error>
 
 #include "hdf5_interface.hpp"
 #include "results_file_internals.hpp"
+#include "scenario_table.hpp"
 #include "trialsim/error.hpp"
 #include "trialsim/io.hpp"
 #include "trialsim/version.hpp"
@@ -312,7 +314,8 @@ std::vector<T> patients_by_look(std::span<const PatientRecords> trials,
 void check_patients(const PatientRecords& trial, std::size_t index, int looks) {
   const std::size_t n = trial.entry.size();
   bool consistent = trial.arm.size() == n && trial.received.size() == n && trial.stratum.size() == n &&
-                    trial.analysed.size() == n && trial.time.size() == static_cast<std::size_t>(looks) &&
+                    trial.analysed.size() == n && trial.follow_up.size() == n && trial.event.size() == n &&
+                    trial.time.size() == static_cast<std::size_t>(looks) &&
                     trial.status.size() == static_cast<std::size_t>(looks);
   for (std::size_t k = 0; consistent && k < trial.time.size(); ++k) {
     consistent = trial.time[k].size() == n && trial.status[k].size() == n;
@@ -353,6 +356,11 @@ void write_patient_group(hid_t file, std::span<const PatientRecords> trials, std
                        "allocation stratum, in the order of the design");
   write_patient_column(g, "analysed", column, concatenate(trials, &PatientRecords::analysed),
                        "1 when analysed, 0 when excluded");
+  write_patient_column(g, "follow_up", column, concatenate(trials, &PatientRecords::follow_up),
+                       "follow-up from entry to the event, dropout or end of fixed follow-up with no data cut, in " +
+                           time_unit + "s (inf: open follow-up without an event)");
+  write_patient_column(g, "event", column, concatenate(trials, &PatientRecords::event),
+                       "1 when follow_up ends in the event");
   write_patient_column(g, "time", by_look, patients_by_look(trials, &PatientRecords::time, looks),
                        "follow-up time from entry as the look analysed it (NaN: not in that look's data); "
                        "[patient, look]");
@@ -403,11 +411,13 @@ void create_partial_file(const std::string& path, const std::string& partial) {
 
 // ---------------------------------------------------------------- reading
 
-// An open results file whose filetype and format_version have been checked.
+// An open results file whose filetype and format_version have been checked, and
+// the group that holds one set of results: the root, or a sweep's /scenarios/<k>.
+// Dataset names are given from the results group ("/summary/power").
 // Every problem is an InputError naming the file.
 class ResultsFileReader {
 public:
-  explicit ResultsFileReader(const std::string& path) : path_(path) {
+  explicit ResultsFileReader(const std::string& path, const std::string& group = "") : path_(path) {
     std::error_code error;
     if (!fs::exists(path, error)) malformed("no such file");
     if (fs::is_directory(path, error)) malformed("not an HDF5 file");
@@ -422,10 +432,18 @@ public:
       malformed("truncated or corrupt HDF5 file");
     }
     check_filetype();
+    if (group.empty()) return;
+    if (!hdf5::exists(file(), group)) malformed("/" + group + ": missing");
+    group_ = hdf5::open_group(file(), group);
+    prefix_ = "/" + group;
   }
 
   hid_t file() const { return file_.id(); }
   hdf5::Handle release() { return std::move(file_); }
+  //! The results group's object (the file for root results), which carries the attributes.
+  hid_t results_object() const { return group_.is_open() ? group_.id() : file(); }
+  //! Full name in the file of a dataset of the results group.
+  std::string at(const std::string& dataset) const { return prefix_ + dataset; }
 
   [[noreturn]] void malformed(const std::string& what) const { throw InputError(path_, what); }
 
@@ -433,19 +451,19 @@ public:
   void expect_shape(const std::string& dataset, const std::vector<hsize_t>& shape) const {
     const std::vector<hsize_t> found = shape_of(dataset);
     if (found != shape) {
-      malformed(dataset + ": expected shape " + shape_text(shape) + ", found " + shape_text(found));
+      malformed(at(dataset) + ": expected shape " + shape_text(shape) + ", found " + shape_text(found));
     }
   }
 
   std::vector<hsize_t> shape_of(const std::string& dataset) const {
-    if (!hdf5::exists(file(), dataset.substr(1))) malformed(dataset + ": missing");
-    return hdf5::dataset_shape(file(), dataset);
+    if (!hdf5::exists(file(), at(dataset).substr(1))) malformed(at(dataset) + ": missing");
+    return hdf5::dataset_shape(file(), at(dataset));
   }
 
   template <class T>
   std::vector<T> read(const std::string& dataset, const std::vector<hsize_t>& shape) const {
     expect_shape(dataset, shape);
-    return hdf5::read_vector<T>(file(), dataset);
+    return hdf5::read_vector<T>(file(), at(dataset));
   }
 
   template <class T>
@@ -454,18 +472,18 @@ public:
   }
 
   void expect_attribute(const std::string& name) const {
-    if (!hdf5::has_attribute(file(), name)) malformed("attribute " + name + ": missing");
+    if (!hdf5::has_attribute(results_object(), name)) malformed("attribute " + name + ": missing");
   }
 
   std::string string_attribute(const std::string& name) const {
     expect_attribute(name);
-    return hdf5::read_string_attribute(file(), name);
+    return hdf5::read_string_attribute(results_object(), name);
   }
 
   template <class T>
   T attribute(const std::string& name) const {
     expect_attribute(name);
-    return hdf5::read_attribute<T>(file(), name);
+    return hdf5::read_attribute<T>(results_object(), name);
   }
 
 private:
@@ -483,6 +501,8 @@ private:
 
   std::string path_;
   hdf5::Handle file_;
+  hdf5::Handle group_;
+  std::string prefix_;
 };
 
 int stored_looks(const ResultsFileReader& file) {
@@ -542,7 +562,7 @@ std::vector<LookSummary> read_look_summaries(const ResultsFileReader& file, int 
   std::vector<LookSummary> summaries(static_cast<std::size_t>(looks));
   const auto n = static_cast<hsize_t>(looks);
   file.expect_shape("/summary/look_names", {n});
-  const std::vector<std::string> names = hdf5::read_strings(file.file(), "/summary/look_names");
+  const std::vector<std::string> names = hdf5::read_strings(file.file(), file.at("/summary/look_names"));
   for (std::size_t k = 0; k < summaries.size(); ++k) summaries[k].name = names[k];
   for (const LookField& field : LOOK_FIELDS) {
     const std::vector<double> values = file.read<double>(std::string("/summary/") + field.name, {n});
@@ -558,7 +578,7 @@ std::vector<LookSummary> read_look_summaries(const ResultsFileReader& file, int 
 template <class T, class Store>
 void read_look_column(const ResultsFileReader& file, const std::string& column, hsize_t first,
                       std::span<TrialOutcome> outcomes, int looks, Store store) {
-  const hdf5::RowDataset dataset = hdf5::RowDataset::open(file.file(), "/replicates/" + column);
+  const hdf5::RowDataset dataset = hdf5::RowDataset::open(file.file(), file.at("/replicates/" + column));
   std::vector<T> values(outcomes.size() * static_cast<std::size_t>(looks));
   dataset.read_rows<T>(first, values);
   for (std::size_t r = 0; r < outcomes.size(); ++r) {
@@ -583,7 +603,7 @@ void read_replicate_block(const ResultsFileReader& file, hsize_t first, std::spa
                                 [](LookOutcome& o, std::int8_t v) { o.decision = v; });
   read_look_column<std::uint8_t>(file, "trigger_reached", first, outcomes, looks,
                                  [](LookOutcome& o, std::uint8_t v) { o.trigger_reached = v != 0; });
-  const hdf5::RowDataset stop_look = hdf5::RowDataset::open(file.file(), "/replicates/stop_look");
+  const hdf5::RowDataset stop_look = hdf5::RowDataset::open(file.file(), file.at("/replicates/stop_look"));
   std::vector<std::int8_t> stops(outcomes.size());
   stop_look.read_rows<std::int8_t>(first, stops);
   for (std::size_t r = 0; r < outcomes.size(); ++r) outcomes[r].stop_look = stops[r];
@@ -601,40 +621,90 @@ struct ResultsFileWriter::Impl {
   int looks = 0;
   std::int64_t written = 0; // replicates appended so far
   bool committed = false;
+  std::optional<SweepDesign> sweep; // sweep files only
+  std::size_t scenario_index = 0;   // the scenario being written
+  std::size_t scenarios_finished = 0;
   // Declared before the datasets so that they close first (the file closes only when they have).
   hdf5::Handle file;
+  hdf5::Handle scenario; // /scenarios/<k> while scenario k is written
   ReplicateDatasets columns;
   std::optional<ShardInfo> shard;
+
+  // Where results go: the open scenario group, or the root.
+  hid_t target() const { return scenario.is_open() ? scenario.id() : file.id(); }
+
+  // Creates the temporary file and runs `layout` on it; nothing is left behind on failure.
+  template <class Layout>
+  void create(const std::string& destination, Layout layout) {
+    path = destination;
+    partial_path = destination + ".partial-" + std::to_string(::getpid());
+    if (replicates < 0) throw std::invalid_argument("negative number of replicates");
+    create_partial_file(path, partial_path);
+    try {
+      file = hdf5::create_file(partial_path);
+      layout();
+    } catch (const hdf5::Error& error) {
+      columns = {};
+      file = {};
+      std::error_code ignored;
+      fs::remove(partial_path, ignored);
+      throw InputError(path, WRITING + error.what());
+    }
+  }
+
+  // Refuses results that do not match what was written (a file with missing rows would read as zeros).
+  void check_complete(const Results& results) const {
+    if (committed) throw std::logic_error(path + ": results file already committed");
+    if (results.looks.size() != static_cast<std::size_t>(looks)) {
+      throw std::invalid_argument("results have " + std::to_string(results.looks.size()) + " looks, the design " +
+                                  std::to_string(looks));
+    }
+    if (written != replicates) {
+      throw std::logic_error(path + ": " + std::to_string(written) + " of " + std::to_string(replicates) +
+                             " replicates were written");
+    }
+  }
+
+  void close_and_rename() {
+    reporting_errors(path, WRITING, [&] {
+      columns.close();
+      hdf5::flush(file.id());
+      file.close();
+    });
+    std::error_code error;
+    fs::rename(partial_path, path, error);
+    if (error) throw InputError(path, WRITING + lowercase_first(error.message()));
+    committed = true;
+  }
 };
 
 ResultsFileWriter::ResultsFileWriter(const std::string& path, const Design& design, std::int64_t replicates)
     : impl_(std::make_unique<Impl>()) {
   Impl& w = *impl_;
-  w.path = path;
-  w.partial_path = path + ".partial-" + std::to_string(::getpid());
   w.design_name = design.name;
   w.resolved_yaml = design.resolved_yaml;
   w.time_unit = design.time_unit;
   w.replicates = replicates;
   w.looks = static_cast<int>(design.looks.size());
-  if (replicates < 0) throw std::invalid_argument("negative number of replicates");
-  create_partial_file(path, w.partial_path);
-  try {
-    w.file = hdf5::create_file(w.partial_path);
-    w.columns = create_replicate_datasets(w.file.id(), replicates, w.looks, w.time_unit);
-  } catch (const hdf5::Error& error) {
-    w.columns = {};
-    w.file = {};
-    std::error_code ignored;
-    fs::remove(w.partial_path, ignored);
-    throw InputError(path, WRITING + error.what());
-  }
+  w.create(path, [&w] { w.columns = create_replicate_datasets(w.file.id(), w.replicates, w.looks, w.time_unit); });
+}
+
+ResultsFileWriter::ResultsFileWriter(const std::string& path, const SweepDesign& sweep, std::int64_t replicates)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& w = *impl_;
+  w.sweep = sweep;
+  w.design_name = sweep.base.name;
+  w.resolved_yaml = sweep.config_yaml;
+  w.time_unit = sweep.base.time_unit;
+  w.replicates = replicates;
+  w.create(path, [&w] { hdf5::create_group(w.file.id(), "scenarios"); });
 }
 
 ResultsFileWriter::~ResultsFileWriter() {
   if (impl_->committed) return;
   // An unfinished file must not survive under any name.
   impl_->columns = {};
+  impl_->scenario = {};
   impl_->file = {};
   std::error_code ignored;
   fs::remove(impl_->partial_path, ignored);
@@ -656,7 +726,7 @@ void ResultsFileWriter::write_patients(std::span<const PatientRecords> trials, s
   Impl& w = *impl_;
   for (std::size_t r = 0; r < trials.size(); ++r) check_patients(trials[r], r, w.looks);
   reporting_errors(w.path, WRITING,
-                   [&] { write_patient_group(w.file.id(), trials, first_replicate, w.looks, w.time_unit); });
+                   [&] { write_patient_group(w.target(), trials, first_replicate, w.looks, w.time_unit); });
 }
 
 void ResultsFileWriter::mark_as_shard(const ShardInfo& info) {
@@ -665,39 +735,112 @@ void ResultsFileWriter::mark_as_shard(const ShardInfo& info) {
 
 void ResultsFileWriter::commit(const Results& results, double seconds, int threads) {
   Impl& w = *impl_;
-  if (w.committed) throw std::logic_error(w.path + ": results file already committed");
-  if (results.looks.size() != static_cast<std::size_t>(w.looks)) {
-    throw std::invalid_argument("results have " + std::to_string(results.looks.size()) + " looks, the design " +
-                                std::to_string(w.looks));
-  }
-  // A file with missing rows would read as zeros: refuse to make it look complete.
-  if (w.written != w.replicates) {
-    throw std::logic_error(w.path + ": " + std::to_string(w.written) + " of " + std::to_string(w.replicates) +
-                           " replicates were written");
-  }
+  if (w.sweep) throw std::logic_error(w.path + ": a sweep file is completed by commit_sweep");
+  w.check_complete(results);
   reporting_errors(w.path, WRITING, [&] {
     RootAttributes root{w.design_name, w.resolved_yaml, w.time_unit, results.seed, w.replicates};
     write_root_attributes(w.file.id(), root);
     write_summary(w.file.id(), results);
     write_runtime(w.file.id(), seconds, threads);
     if (w.shard) write_shard_attributes(w.file.id(), *w.shard);
-    w.columns.close();
-    hdf5::flush(w.file.id());
-    w.file.close();
   });
-  std::error_code error;
-  fs::rename(w.partial_path, w.path, error);
-  if (error) throw InputError(w.path, WRITING + lowercase_first(error.message()));
-  w.committed = true;
+  w.close_and_rename();
 }
 
 hdf5::Handle open_results_file(const std::string& path) {
   return ResultsFileReader(path).release();
 }
 
-StoredResults read_results(const std::string& path) {
+void ResultsFileWriter::begin_scenario(std::size_t index) {
+  Impl& w = *impl_;
+  if (!w.sweep || index >= w.sweep->scenarios.size() || w.scenario.is_open()) {
+    throw std::logic_error(w.path + ": scenario " + std::to_string(index) + " cannot be started");
+  }
+  const Design& design = w.sweep->scenarios[index].design;
+  w.scenario_index = index;
+  w.looks = static_cast<int>(design.looks.size());
+  w.time_unit = design.time_unit;
+  w.written = 0;
+  reporting_errors(w.path, WRITING, [&] {
+    w.scenario = hdf5::create_group(w.file.id(), scenario_group(index));
+    w.columns = create_replicate_datasets(w.scenario.id(), w.replicates, w.looks, w.time_unit);
+  });
+}
+
+void ResultsFileWriter::finish_scenario(const Results& results) {
+  Impl& w = *impl_;
+  if (!w.scenario.is_open()) throw std::logic_error(w.path + ": no scenario was started");
+  w.check_complete(results);
+  const Scenario& scenario = w.sweep->scenarios[w.scenario_index];
+  reporting_errors(w.path, WRITING, [&] {
+    const hid_t group = w.scenario.id();
+    RootAttributes attributes{scenario.design.name, scenario.design.resolved_yaml, w.time_unit, results.seed,
+                              w.replicates};
+    write_root_attributes(group, attributes);
+    hdf5::write_attribute(group, "label", scenario.label);
+    write_summary(group, results);
+    w.columns.close();
+    w.scenario.close();
+  });
+  ++w.scenarios_finished;
+}
+
+void ResultsFileWriter::commit_sweep(std::span<const Results> scenario_results,
+                                     std::span<const PowerDifference> differences, double seconds, int threads) {
+  Impl& w = *impl_;
+  if (!w.sweep || w.committed || w.scenario.is_open() || w.scenarios_finished != w.sweep->scenarios.size() ||
+      scenario_results.size() != w.sweep->scenarios.size() || differences.size() != scenario_results.size()) {
+    throw std::logic_error(w.path + ": the sweep's scenarios are not all written");
+  }
+  reporting_errors(w.path, WRITING, [&] {
+    RootAttributes root{w.design_name, w.resolved_yaml, w.sweep->base.time_unit, scenario_results.front().seed,
+                        w.replicates};
+    write_root_attributes(w.file.id(), root);
+    hdf5::write_attribute<std::int64_t>(w.file.id(), "scenarios",
+                                        static_cast<std::int64_t>(w.sweep->scenarios.size()));
+    const hdf5::Handle scenarios = hdf5::open_group(w.file.id(), "scenarios");
+    write_scenario_table(scenarios.id(), *w.sweep, scenario_results, differences);
+    write_runtime(w.file.id(), seconds, threads);
+    if (w.shard) write_shard_attributes(w.file.id(), *w.shard);
+  });
+  w.close_and_rename();
+}
+
+std::string scenario_group(std::size_t index) {
+  return "scenarios/" + std::to_string(index);
+}
+
+StoredFile read_file_info(const std::string& path) {
   return reporting_errors(path, "", [&path] {
     const ResultsFileReader file(path);
+    StoredFile stored;
+    stored.config_yaml = file.string_attribute("config_yaml");
+    stored.trialsim_version = file.string_attribute("trialsim_version");
+    stored.created_utc = file.string_attribute("created_utc");
+    if (!hdf5::has_attribute(file.file(), "scenarios")) return stored;
+    stored.scenarios = file.attribute<std::int64_t>("scenarios");
+    if (stored.scenarios < 1 || !hdf5::exists(file.file(), "scenarios/table")) {
+      file.malformed("attribute scenarios: " + std::to_string(stored.scenarios) + " but no complete /scenarios");
+    }
+    return stored;
+  });
+}
+
+std::vector<PowerDifference> read_power_differences(const std::string& path) {
+  return reporting_errors(path, "", [&path] {
+    const ResultsFileReader file(path);
+    const auto scenarios = static_cast<hsize_t>(file.attribute<std::int64_t>("scenarios"));
+    const auto difference = file.read<double>("/scenarios/table/power_difference", {scenarios});
+    const auto se = file.read<double>("/scenarios/table/power_difference_se", {scenarios});
+    std::vector<PowerDifference> differences(scenarios);
+    for (std::size_t k = 0; k < differences.size(); ++k) differences[k] = {difference[k], se[k], 0.0};
+    return differences;
+  });
+}
+
+StoredResults read_results(const std::string& path, const std::string& group) {
+  return reporting_errors(path, "", [&path, &group] {
+    const ResultsFileReader file(path, group);
     StoredResults stored;
     stored.config_yaml = file.string_attribute("config_yaml");
     stored.trialsim_version = file.string_attribute("trialsim_version");
@@ -719,15 +862,15 @@ StoredResults read_results(const std::string& path) {
   });
 }
 
-std::vector<TrialOutcome> read_replicates(const std::string& path, int looks) {
-  return read_replicates(path, looks, 0, -1);
+std::vector<TrialOutcome> read_replicates(const std::string& path, int looks, const std::string& group) {
+  return read_replicates(path, looks, 0, -1, group);
 }
 
-std::vector<TrialOutcome> read_replicates(const std::string& path, int looks, std::int64_t first,
-                                          std::int64_t count) {
+std::vector<TrialOutcome> read_replicates(const std::string& path, int looks, std::int64_t first, std::int64_t count,
+                                          const std::string& group) {
   if (looks < 1 || looks > MAX_LOOKS) throw std::invalid_argument("looks must be 1 to " + std::to_string(MAX_LOOKS));
-  return reporting_errors(path, "", [&path, looks, first, count] {
-    const ResultsFileReader file(path);
+  return reporting_errors(path, "", [&path, looks, first, count, &group] {
+    const ResultsFileReader file(path, group);
     const std::int64_t replicates = stored_replicates(file);
     expect_replicate_shapes(file, replicates, looks);
     const std::int64_t rows = count < 0 ? replicates - first : count; // -1: to the end

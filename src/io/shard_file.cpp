@@ -47,20 +47,28 @@ std::optional<ShardInfo> read_shard_attributes(const std::string& path, hid_t ro
   return info;
 }
 
-// Reads /patients/<name>, which must have `rows` rows of `columns` values (0: a vector).
+// The /patients group of one set of results (the root, or a sweep's scenario), named
+// in messages by its full path in the file.
+struct PatientGroup {
+  const std::string& path;
+  hid_t results; // the root or /scenarios/<k>
+  std::string name; // "/patients" or "/scenarios/<k>/patients"
+};
+
+// Reads <group>/<column>, which must have `rows` rows of `columns` values (0: a vector).
 template <class T>
-std::vector<T> read_patient_column(const std::string& path, hid_t file, const std::string& name, hsize_t rows,
+std::vector<T> read_patient_column(const PatientGroup& group, const std::string& column, hsize_t rows,
                                    hsize_t columns = 0) {
-  const std::string dataset = "/patients/" + name;
-  if (!hdf5::exists(file, dataset.substr(1))) throw InputError(path, dataset + ": missing");
-  const std::vector<hsize_t> shape = hdf5::dataset_shape(file, dataset);
+  const std::string dataset = "patients/" + column;
+  if (!hdf5::exists(group.results, dataset)) throw InputError(group.path, group.name + "/" + column + ": missing");
+  const std::vector<hsize_t> shape = hdf5::dataset_shape(group.results, dataset);
   const std::vector<hsize_t> expected = columns == 0 ? std::vector<hsize_t>{rows} : std::vector<hsize_t>{rows, columns};
   if (shape != expected) {
-    throw InputError(path, dataset + ": expected " + std::to_string(rows) + " rows" +
-                               (columns == 0 ? "" : " of " + std::to_string(columns) + " looks") +
-                               " like /patients/replicate");
+    throw InputError(group.path, group.name + "/" + column + ": expected " + std::to_string(rows) + " rows" +
+                                     (columns == 0 ? "" : " of " + std::to_string(columns) + " looks") + " like " +
+                                     group.name + "/replicate");
   }
-  return hdf5::read_vector<T>(file, dataset);
+  return hdf5::read_vector<T>(group.results, dataset);
 }
 
 // Splits rows [patient][look] of one trial into [look][patient].
@@ -79,27 +87,32 @@ std::vector<T> slice(const std::vector<T>& values, std::size_t first, std::size_
           values.begin() + static_cast<std::ptrdiff_t>(first + count)};
 }
 
-StoredPatients read_patient_group(const std::string& path, hid_t file, int looks) {
+StoredPatients read_patient_group(const PatientGroup& group, int looks) {
   StoredPatients stored;
-  if (!hdf5::exists(file, "patients")) return stored;
-  if (!hdf5::exists(file, "patients/replicate")) throw InputError(path, "/patients/replicate: missing");
-  const std::vector<hsize_t> shape = hdf5::dataset_shape(file, "/patients/replicate");
-  if (shape.size() != 1) throw InputError(path, "/patients/replicate: expected one column");
+  if (!hdf5::exists(group.results, "patients")) return stored;
+  if (!hdf5::exists(group.results, "patients/replicate")) {
+    throw InputError(group.path, group.name + "/replicate: missing");
+  }
+  const std::vector<hsize_t> shape = hdf5::dataset_shape(group.results, "patients/replicate");
+  if (shape.size() != 1) throw InputError(group.path, group.name + "/replicate: expected one column");
   const hsize_t rows = shape[0];
-  const auto replicate = read_patient_column<std::int64_t>(path, file, "replicate", rows);
-  const auto entry = read_patient_column<double>(path, file, "entry", rows);
-  const auto arm = read_patient_column<std::uint8_t>(path, file, "arm", rows);
-  const auto received = read_patient_column<std::uint8_t>(path, file, "received", rows);
-  const auto stratum = read_patient_column<std::uint16_t>(path, file, "stratum", rows);
-  const auto analysed = read_patient_column<std::uint8_t>(path, file, "analysed", rows);
-  const auto time = read_patient_column<double>(path, file, "time", rows, static_cast<hsize_t>(looks));
-  const auto status = read_patient_column<std::uint8_t>(path, file, "status", rows, static_cast<hsize_t>(looks));
+  const auto by_looks = static_cast<hsize_t>(looks);
+  const auto replicate = read_patient_column<std::int64_t>(group, "replicate", rows);
+  const auto entry = read_patient_column<double>(group, "entry", rows);
+  const auto arm = read_patient_column<std::uint8_t>(group, "arm", rows);
+  const auto received = read_patient_column<std::uint8_t>(group, "received", rows);
+  const auto stratum = read_patient_column<std::uint16_t>(group, "stratum", rows);
+  const auto analysed = read_patient_column<std::uint8_t>(group, "analysed", rows);
+  const auto follow_up = read_patient_column<double>(group, "follow_up", rows);
+  const auto event = read_patient_column<std::uint8_t>(group, "event", rows);
+  const auto time = read_patient_column<double>(group, "time", rows, by_looks);
+  const auto status = read_patient_column<std::uint8_t>(group, "status", rows, by_looks);
   if (!replicate.empty()) stored.first_replicate = replicate.front();
   // Each trial's patients are one run of equal replicate numbers, trials in order without gaps.
   for (std::size_t first = 0; first < replicate.size();) {
     const std::int64_t number = stored.first_replicate + static_cast<std::int64_t>(stored.trials.size());
     if (replicate[first] != number) {
-      throw InputError(path, "/patients/replicate: row " + std::to_string(first) + " holds replicate " +
+      throw InputError(group.path, group.name + "/replicate: row " + std::to_string(first) + " holds replicate " +
                                  std::to_string(replicate[first]) + " where replicate " + std::to_string(number) +
                                  " was expected");
     }
@@ -112,6 +125,8 @@ StoredPatients read_patient_group(const std::string& path, hid_t file, int looks
     trial.received = slice(received, first, patients);
     trial.stratum = slice(stratum, first, patients);
     trial.analysed = slice(analysed, first, patients);
+    trial.follow_up = slice(follow_up, first, patients);
+    trial.event = slice(event, first, patients);
     trial.time = by_look(time, first, patients, looks);
     trial.status = by_look(status, first, patients, looks);
     stored.trials.push_back(std::move(trial));
@@ -137,10 +152,15 @@ std::optional<ShardInfo> read_shard_info(const std::string& path) {
   return reporting_errors(path, "", [&] { return read_shard_attributes(path, file.id()); });
 }
 
-StoredPatients read_patients(const std::string& path, int looks) {
+StoredPatients read_patients(const std::string& path, int looks, const std::string& group) {
   if (looks < 1 || looks > MAX_LOOKS) throw std::invalid_argument("looks must be 1 to " + std::to_string(MAX_LOOKS));
   const hdf5::Handle file = open_results_file(path);
-  return reporting_errors(path, "", [&] { return read_patient_group(path, file.id(), looks); });
+  return reporting_errors(path, "", [&] {
+    if (group.empty()) return read_patient_group({path, file.id(), "/patients"}, looks);
+    if (!hdf5::exists(file.id(), group)) throw InputError(path, "/" + group + ": missing");
+    const hdf5::Handle results = hdf5::open_group(file.id(), group);
+    return read_patient_group({path, results.id(), "/" + group + "/patients"}, looks);
+  });
 }
 
 } // namespace trialsim

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <set>
 
@@ -28,24 +29,39 @@ struct ShardFile {
   std::uint64_t seed = 0;
   std::string config_yaml;
   std::string trialsim_version;
+  std::int64_t scenarios = 0; // of a sweep; 0 without one
 
   const Shard& shard() const { return info.shard; }
 };
 
+// The results groups of a file: the root, or every scenario of a sweep.
+std::vector<std::string> result_groups(std::int64_t scenarios) {
+  if (scenarios == 0) return {""};
+  std::vector<std::string> groups;
+  for (std::int64_t k = 0; k < scenarios; ++k) groups.push_back(scenario_group(static_cast<std::size_t>(k)));
+  return groups;
+}
+
 ShardFile open_shard(const std::string& path) {
-  // Reading the results checks the whole layout, so a damaged file fails here, before any output.
-  const StoredResults stored = read_results(path);
+  const StoredFile file = read_file_info(path);
   const std::optional<ShardInfo> info = read_shard_info(path);
   if (!info) throw InputError(path, "not a shard file (written by trialsim run without --shard)");
-  if (stored.results.replicates != info->shard.size()) {
-    throw InputError(path, "holds " + std::to_string(stored.results.replicates) + " replicates where " +
-                               shard_text(info->shard) + " has " + std::to_string(info->shard.size()));
+  std::uint64_t seed = 0;
+  // Reading the results checks the whole layout, so a damaged file fails here, before any output.
+  for (const std::string& group : result_groups(file.scenarios)) {
+    const StoredResults stored = read_results(path, group);
+    if (stored.results.replicates != info->shard.size()) {
+      throw InputError(path, (group.empty() ? "" : "/" + group + " ") + "holds " +
+                                 std::to_string(stored.results.replicates) + " replicates where " +
+                                 shard_text(info->shard) + " has " + std::to_string(info->shard.size()));
+    }
+    if (group.empty() || group == scenario_group(0)) seed = stored.results.seed;
   }
-  if (design_digest(stored.config_yaml) != info->design_digest) {
+  if (design_digest(file.config_yaml) != info->design_digest) {
     throw InputError(path, "design_digest " + info->design_digest + " does not match its config_yaml (" +
-                               design_digest(stored.config_yaml) + "); was the file edited?");
+                               design_digest(file.config_yaml) + "); was the file edited?");
   }
-  return {path, *info, stored.results.seed, stored.config_yaml, stored.trialsim_version};
+  return {path, *info, seed, file.config_yaml, file.trialsim_version, file.scenarios};
 }
 
 // Every shard must come from the run of `first`: same program, seed, replicates and design.
@@ -136,27 +152,31 @@ void expect_not_an_input(const std::string& output, const std::vector<ShardFile>
   }
 }
 
-// Copies the replicates of every shard, in order, into `writer` and `accumulator`.
-void merge_replicates(const std::vector<ShardFile>& shards, int looks, ResultsFileWriter& writer,
-                      ResultsAccumulator& accumulator, const MergeOptions& options) {
+// Copies the replicates of `group` of every shard, in order, into `writer` and `accumulator`;
+// `also` sees every block with its first replicate (sweeps pair the scenarios with it).
+void merge_replicates(const std::vector<ShardFile>& shards, const std::string& group, int looks,
+                      ResultsFileWriter& writer, ResultsAccumulator& accumulator, const MergeOptions& options,
+                      const std::function<void(std::int64_t, std::span<const TrialOutcome>)>& also = {}) {
   for (const ShardFile& file : shards) {
     for (std::int64_t done = 0; done < file.shard().size(); done += MERGE_BLOCK_ROWS) {
       const std::int64_t rows = std::min(MERGE_BLOCK_ROWS, file.shard().size() - done);
-      const std::vector<TrialOutcome> outcomes = read_replicates(file.path, looks, done, rows);
+      const std::vector<TrialOutcome> outcomes = read_replicates(file.path, looks, done, rows, group);
       for (const TrialOutcome& outcome : outcomes) accumulator.add(outcome);
       writer.append(file.shard().begin + done, outcomes);
+      if (also) also(file.shard().begin + done, outcomes);
       if (options.should_stop && options.should_stop()) throw InterruptedError();
     }
   }
 }
 
 // The patients of replicates [0, keep_patients), concatenated from the shards that hold them.
-std::vector<PatientRecords> merge_patients(const std::vector<ShardFile>& shards, int looks) {
+std::vector<PatientRecords> merge_patients(const std::vector<ShardFile>& shards, const std::string& group,
+                                           int looks) {
   std::vector<PatientRecords> trials;
   for (const ShardFile& file : shards) {
     const std::int64_t expected =
         std::max<std::int64_t>(0, std::min(file.shard().end, file.info.keep_patients) - file.shard().begin);
-    StoredPatients stored = read_patients(file.path, looks);
+    StoredPatients stored = read_patients(file.path, looks, group);
     const auto found = static_cast<std::int64_t>(stored.trials.size());
     if (found != expected || (expected > 0 && stored.first_replicate != file.shard().begin)) {
       throw InputError(file.path, "holds the patients of " + std::to_string(found) + " replicates from replicate " +
@@ -168,6 +188,66 @@ std::vector<PatientRecords> merge_patients(const std::vector<ShardFile>& shards,
     std::move(stored.trials.begin(), stored.trials.end(), std::back_inserter(trials));
   }
   return trials;
+}
+
+// Merges one results group (the root, or a sweep's scenario) of every shard into the writer's current group.
+Results merge_group(const std::vector<ShardFile>& shards, const std::string& group, const Design& design,
+                    ResultsFileWriter& writer, const MergeOptions& options,
+                    const std::function<void(std::int64_t, std::span<const TrialOutcome>)>& also = {}) {
+  const int looks = static_cast<int>(design.looks.size());
+  ResultsAccumulator accumulator(design, plan_boundaries(design));
+  merge_replicates(shards, group, looks, writer, accumulator, options, also);
+  if (shards.front().info.keep_patients > 0) {
+    const std::vector<PatientRecords> patients = merge_patients(shards, group, looks);
+    writer.write_patients(patients);
+  }
+  return accumulator.results();
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+MergedRun merge_single(const std::vector<ShardFile>& shards, const std::string& output, const MergeOptions& options,
+                       std::chrono::steady_clock::time_point start) {
+  const ShardFile& first = shards.front();
+  MergedRun merged;
+  merged.sweep.base = parse_design(first.config_yaml, first.path + " (config_yaml)");
+  merged.sweep.config_yaml = first.config_yaml;
+  merged.sweep.scenarios.push_back({{}, "", merged.sweep.base});
+  const Design& design = merged.sweep.base;
+  ResultsFileWriter writer(output, design, first.shard().total);
+  merged.results.push_back(merge_group(shards, "", design, writer, options));
+  writer.commit(merged.results.front(), seconds_since(start), 1);
+  return merged;
+}
+
+// Scenario after scenario, as a sweep run writes them; the paired differences are
+// recomputed from the merged replicates, so the table matches the single run's.
+MergedRun merge_sweep(const std::vector<ShardFile>& shards, const std::string& output, const MergeOptions& options,
+                      std::chrono::steady_clock::time_point start) {
+  const ShardFile& first = shards.front();
+  MergedRun merged;
+  merged.sweep = parse_sweep(first.config_yaml, first.path + " (config_yaml)");
+  const SweepDesign& sweep = merged.sweep;
+  if (static_cast<std::int64_t>(sweep.scenarios.size()) != first.scenarios || !sweep.has_sweep()) {
+    throw InputError(first.path, "the stored sweep has " + std::to_string(sweep.scenarios.size()) +
+                                     " scenarios, the file " + std::to_string(first.scenarios));
+  }
+  const std::int64_t total = first.shard().total;
+  ResultsFileWriter writer(output, sweep, total);
+  PairedPowerDifference paired(total);
+  for (std::size_t k = 0; k < sweep.scenarios.size(); ++k) {
+    writer.begin_scenario(k);
+    const auto pair = [&paired, k](std::int64_t offset, std::span<const TrialOutcome> outcomes) {
+      paired.add(k, offset, outcomes);
+    };
+    merged.results.push_back(merge_group(shards, scenario_group(k), sweep.scenarios[k].design, writer, options, pair));
+    writer.finish_scenario(merged.results.back());
+  }
+  merged.differences = paired.differences();
+  writer.commit_sweep(merged.results, merged.differences, seconds_since(start), 1);
+  return merged;
 }
 
 } // namespace
@@ -183,19 +263,8 @@ MergedRun merge_shards(const std::vector<std::string>& shard_paths, const std::s
   }
   expect_not_an_input(output, shards);
   expect_exact_cover(shards);
-
-  const ShardFile& first = shards.front();
-  MergedRun merged{parse_design(first.config_yaml, first.path + " (config_yaml)"), {}};
-  const Design& design = merged.design;
-  const int looks = static_cast<int>(design.looks.size());
-  ResultsFileWriter writer(output, design, first.shard().total);
-  ResultsAccumulator accumulator(design, plan_boundaries(design));
-  merge_replicates(shards, looks, writer, accumulator, options);
-  if (first.info.keep_patients > 0) writer.write_patients(merge_patients(shards, looks));
-  merged.results = accumulator.results();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  writer.commit(merged.results, seconds, 1);
-  return merged;
+  return shards.front().scenarios == 0 ? merge_single(shards, output, options, start)
+                                       : merge_sweep(shards, output, options, start);
 }
 
 } // namespace trialsim

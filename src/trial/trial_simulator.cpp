@@ -247,6 +247,8 @@ PatientRecords TrialSimulator::patients(std::uint64_t replicate) const {
   records.received = w.received;
   records.stratum = w.stratum;
   records.analysed = w.analysed;
+  records.follow_up = w.follow_up;
+  records.event = w.status;
   const std::size_t n = w.entry.size();
   for (int look = 0; look < looks(); ++look) {
     const LookOutcome& o = outcome.looks[static_cast<std::size_t>(look)];
