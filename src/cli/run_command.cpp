@@ -52,30 +52,41 @@ int run(RunArguments& arguments) {
                                             std::to_string(design.simulation.replicates) + ")");
   }
   const std::string output = arguments.output.empty() ? default_output(arguments.design.path) : arguments.output;
+  // From here on a signal only asks the run to stop, so that the partial file is always removed.
+  catch_interrupts();
   // Opening the output first makes an unwritable destination fail before any simulation.
   ResultsFileWriter writer(output, design, design.simulation.replicates);
 
-  catch_interrupts();
   ProgressBar progress(!arguments.quiet);
   RunOptions options;
   options.threads = arguments.threads;
   options.on_block = [&writer](std::int64_t offset, std::span<const TrialOutcome> outcomes) {
     writer.append(offset, outcomes);
   };
-  options.on_progress = [&progress](std::int64_t done, std::int64_t total) { progress.update(done, total); };
+  std::int64_t done = 0;
+  options.on_progress = [&progress, &done](std::int64_t replicates_done, std::int64_t total) {
+    done = replicates_done;
+    progress.update(replicates_done, total);
+  };
   options.should_stop = interrupt_requested;
+  const auto interrupted = [&] {
+    progress.finish();
+    std::cerr << "trialsim: interrupted by " << signal_name(interrupt_signal()) << " after " << done << " of "
+              << design.simulation.replicates << " replicates; no results file written (" << output
+              << " left as it was)\n";
+    return 128 + interrupt_signal();
+  };
   const auto start = std::chrono::steady_clock::now();
   Results results;
   try {
     results = run_simulation(design, plan, options);
   } catch (const InterruptedError&) {
-    progress.finish();
-    std::cerr << "trialsim: interrupted; no results file written\n";
-    return 128 + interrupt_signal();
+    return interrupted();
   }
   progress.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (arguments.keep_patients > 0) writer.write_patients(patients_of_first(design, plan, arguments.keep_patients));
+  if (interrupt_requested()) return interrupted(); // the last chance before the file takes its name
   const int threads = arguments.threads > 0 ? arguments.threads : tbb::info::default_concurrency();
   writer.commit(results, seconds, threads);
 

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -8,6 +9,7 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 
+#include "thread_order.hpp"
 #include "trialsim/engine.hpp"
 
 namespace trialsim {
@@ -27,17 +29,30 @@ Results run_simulation(const Design& design, const BoundaryPlan& plan, const Run
   ResultsAccumulator accumulator(design, plan);
   std::vector<TrialOutcome> block(static_cast<std::size_t>(std::min(options.block_size, std::max<std::int64_t>(total, 1))));
 
+  ParallelRegionOrder order;
+  std::atomic<bool> stopped{false};
   for (std::int64_t done = 0; done < total;) {
     const std::int64_t size = std::min<std::int64_t>(static_cast<std::int64_t>(block.size()), total - done);
     const std::int64_t first = options.first_replicate + done;
     // Each replicate writes only its own slot, and its numbers depend only on its
     // index, so the block's contents do not depend on how TBB splits it.
+    // A stop request is also polled between replicates, so that a run whose blocks
+    // take long (large trials) stops promptly; a block cut short is never folded.
+    order.fork();
     tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, size, 64), [&](const tbb::blocked_range<std::int64_t>& range) {
+      order.task_begins();
       TrialWorkspace& workspace = workspaces.local();
       for (std::int64_t i = range.begin(); i < range.end(); ++i) {
+        if (stopped.load(std::memory_order_relaxed) || (options.should_stop && options.should_stop())) {
+          stopped.store(true, std::memory_order_relaxed);
+          break;
+        }
         simulator.simulate(static_cast<std::uint64_t>(first + i), workspace, block[static_cast<std::size_t>(i)]);
       }
+      order.task_ends();
     });
+    order.join();
+    if (stopped.load()) throw InterruptedError();
     const std::span<const TrialOutcome> outcomes(block.data(), static_cast<std::size_t>(size));
     for (const TrialOutcome& outcome : outcomes) accumulator.add(outcome);
     if (options.on_block) options.on_block(done, outcomes);
