@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "trialsim/config.hpp"
+#include "trialsim/error.hpp"
 #include "trialsim/io.hpp"
 #include "trialsim/report.hpp"
 
@@ -16,6 +17,11 @@ void add_show_command(CLI::App& app, Action& action) {
     action = [path] {
       const StoredResults stored = read_results(*path);
       const Design design = parse_design(stored.config_yaml, *path + " (config_yaml)");
+      // The table takes the looks from the summary and their description from the design.
+      if (design.looks.size() != stored.results.looks.size()) {
+        throw InputError(*path, "the stored design has " + std::to_string(design.looks.size()) +
+                                    " looks, the summary " + std::to_string(stored.results.looks.size()));
+      }
       print_results(std::cout, design, stored.results);
       std::cout << "  (trialsim " << stored.trialsim_version << ", " << stored.created_utc << ")\n";
       return 0;

@@ -2,6 +2,8 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <tbb/blocked_range.h>
@@ -11,11 +13,21 @@
 
 #include "thread_order.hpp"
 #include "trialsim/engine.hpp"
+#include "trialsim/error.hpp"
 
 namespace trialsim {
 
 BoundaryPlan plan_boundaries(const Design& design) {
-  return compute_boundaries(design.test, design.test.information_fractions);
+  try {
+    return compute_boundaries(design.test, design.test.information_fractions);
+  } catch (const std::invalid_argument& error) {
+    // A valid design can still ask for boundaries that do not exist (Haybittle-Peto
+    // interims that alone spend more than alpha): the user's input, not an internal error.
+    std::string reason = error.what();
+    const std::string prefix = "boundaries: ";
+    if (reason.starts_with(prefix)) reason.erase(0, prefix.size());
+    throw InputError("test.boundary", reason);
+  }
 }
 
 Results run_simulation(const Design& design, const BoundaryPlan& plan, const RunOptions& options) {
