@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "child_process.hpp"
+#include "scratch_folder.hpp"
 
 using namespace trialsim::testing;
 namespace fs = std::filesystem;
@@ -29,18 +30,10 @@ const std::string EDITOR = SOURCE + "/tests/hostile_files.py";
 // Debian's python3 has h5py (python3-h5py); a python3 earlier on PATH may not.
 const std::string PYTHON = "/usr/bin/python3";
 
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 class HostileFileTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("trialsim_hostile_" + std::to_string(::getpid()) + "_" + test->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = make_scratch_folder("trialsim_hostile_");
   }
   void TearDown() override { fs::remove_all(dir_); }
 

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "child_process.hpp"
+#include "scratch_folder.hpp"
 
 using namespace trialsim::testing;
 namespace fs = std::filesystem;
@@ -29,18 +30,10 @@ const std::string DANGER_SHOCK = std::string(TRIALSIM_SOURCE_DIR) + "/configs/da
 const std::string ENDLESS = "100000000";
 const std::string PREVIOUS = "previous results: must survive any failed or interrupted run\n";
 
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 class InterruptTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("trialsim_interrupt_" + std::to_string(::getpid()) + "_" + test->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = make_scratch_folder("trialsim_interrupt_");
     output_ = dir_ / "out.h5";
     std::ofstream(output_, std::ios::binary) << PREVIOUS;
   }

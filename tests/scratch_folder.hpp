@@ -1,0 +1,30 @@
+#pragma once
+// Helpers shared by the tests that run the trialsim binary: a fresh folder per
+// test (named after the process and the test, so parallel runs never meet) and
+// a file's exact bytes.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+namespace trialsim::testing {
+
+inline std::filesystem::path make_scratch_folder(const std::string& prefix) {
+  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::filesystem::path folder = std::filesystem::temp_directory_path() /
+                                       (prefix + std::to_string(::getpid()) + "_" + test->name());
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  return folder;
+}
+
+inline std::string read_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+} // namespace trialsim::testing
