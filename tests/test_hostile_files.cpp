@@ -164,5 +164,5 @@ TEST_F(HostileFileTest, StoredDesignThatDoesNotFitTheSummary) {
       "  - {id: b, survival: {exponential: {median: 12}}}\\n"
       "enrollment: {sample_size: 100, rates: [{from: 0, rate: 1}]}\\nanalyses: [{when: {events: 50}}]\\n";
   const fs::path mismatched = edited(good, "one_look.h5", {"--attr=config_yaml=\"" + one_look + "\""});
-  expect_refused(mismatched, "the stored design has 1 looks, the summary 2");
+  expect_refused(mismatched, "the stored design has 1 look(s), the summary 2");
 }

@@ -20,7 +20,7 @@ void add_show_command(CLI::App& app, Action& action) {
       // The table takes the looks from the summary and their description from the design.
       if (design.looks.size() != stored.results.looks.size()) {
         throw InputError(*path, "the stored design has " + std::to_string(design.looks.size()) +
-                                    " looks, the summary " + std::to_string(stored.results.looks.size()));
+                                    " look(s), the summary " + std::to_string(stored.results.looks.size()));
       }
       print_results(std::cout, design, stored.results);
       std::cout << "  (trialsim " << stored.trialsim_version << ", " << stored.created_utc << ")\n";
