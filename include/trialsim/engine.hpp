@@ -29,7 +29,8 @@ struct RunOptions {
   std::function<void(std::int64_t offset, std::span<const TrialOutcome>)> on_block;
   //! Called after each block with (replicates done, total).
   std::function<void(std::int64_t, std::int64_t)> on_progress;
-  //! Polled between blocks; returning true stops the run (InterruptedError).
+  //! Polled between blocks and, by the worker threads, between replicates (so it
+  //! must be thread-safe); returning true stops the run (InterruptedError).
   std::function<bool()> should_stop;
 };
 

@@ -43,7 +43,8 @@ struct LookSummary {
   double stop_probability = 0.0;      //!< P(the trial ends here, for any reason)
   double stop_se = 0.0;
   double trigger_missed_probability = 0.0; //!< P(the trigger never fired | performed)
-  //! Over the replicates that performed the look:
+  //! Over the replicates that performed the look (hr: where the estimate exists; count and
+  //! mean over finite values, quantiles including 0 and infinity):
   Distribution events, events_control, events_treatment, enrolled, time, hr;
   double mean_z = 0.0;
 };

@@ -32,7 +32,8 @@ enum Decision : std::int8_t {
 struct LookOutcome {
   double time = 0.0;              //!< calendar time of the data cut
   double z = 0.0;                 //!< the design's test statistic (z > 0 favours treatment)
-  double hr = 0.0;                //!< Cox estimate of the hazard ratio, treatment vs control
+  double hr = 0.0;                //!< Cox estimate of the HR, treatment vs control; 0 or inf when
+                                  //!< one arm has no events, NaN when none exists (docs/edge_cases.md)
   std::int32_t enrolled = 0;      //!< randomised by the cut (in the look's population)
   std::int32_t events[2] = {0, 0}; //!< analysed events per arm
   std::int8_t decision = NOT_PERFORMED;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 
 namespace trialsim::cli {
@@ -9,7 +10,17 @@ namespace trialsim::cli {
 ProgressBar::ProgressBar(bool enabled)
     : enabled_(enabled && isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
 
+namespace {
+std::atomic<std::int64_t> replicates_done{0};
+std::atomic<std::int64_t> replicates_total{0};
+} // namespace
+
+std::int64_t ProgressBar::last_done() { return replicates_done.load(); }
+std::int64_t ProgressBar::last_total() { return replicates_total.load(); }
+
 void ProgressBar::update(std::int64_t done, std::int64_t total) {
+  replicates_done.store(done);
+  replicates_total.store(total);
   if (!enabled_ || total <= 0) return;
   const auto now = std::chrono::steady_clock::now();
   // Redraw at most ten times a second, and always at the end.

@@ -11,6 +11,9 @@ public:
   explicit ProgressBar(bool enabled);
   void update(std::int64_t done, std::int64_t total);
   void finish();
+  //! Replicates done when a bar was last updated (drawn or not), for messages.
+  static std::int64_t last_done();
+  static std::int64_t last_total();
 
 private:
   bool enabled_;

@@ -119,6 +119,7 @@ int run_single(const RunArguments& arguments, const Design& design, const RunTar
   const Results results = simulate_into(writer, design, arguments, target.range, progress, 0, target.range.size());
   progress.finish();
   const double seconds = seconds_since(start);
+  if (interrupt_requested()) throw InterruptedError(); // the last chance before the file takes its name
   writer.commit(results, seconds, arguments.threads > 0 ? arguments.threads : tbb::info::default_concurrency());
   print_results(std::cout, design, results);
   std::cout.flush(); // the table comes before the note on stderr when both go to one terminal
@@ -148,6 +149,7 @@ int run_sweep(const RunArguments& arguments, const SweepDesign& sweep, const Run
   progress.finish();
   const double seconds = seconds_since(start);
   const std::vector<PowerDifference> differences = paired.differences();
+  if (interrupt_requested()) throw InterruptedError(); // the last chance before the file takes its name
   writer.commit_sweep(results, differences, seconds,
                       arguments.threads > 0 ? arguments.threads : tbb::info::default_concurrency());
   print_scenario_table(std::cout, sweep, results, differences);
@@ -172,7 +174,9 @@ int run(RunArguments& arguments) {
   try {
     return sweep.has_sweep() ? run_sweep(arguments, sweep, target) : run_single(arguments, sweep.base, target);
   } catch (const InterruptedError&) {
-    std::cerr << "\ntrialsim: interrupted; no results file written\n";
+    std::cerr << "\ntrialsim: interrupted by " << signal_name(interrupt_signal()) << " after "
+              << ProgressBar::last_done() << " of " << ProgressBar::last_total() << " replicates; no results file written (" << target.output
+              << " left as it was)\n";
     return 128 + interrupt_signal();
   }
 }

@@ -21,6 +21,11 @@ struct ShowArguments {
 void show_results(const std::string& path, const std::string& group) {
   const StoredResults stored = read_results(path, group);
   const Design design = parse_design(stored.config_yaml, path + " (config_yaml)");
+  // The table takes the looks from the summary and their description from the design.
+  if (design.looks.size() != stored.results.looks.size()) {
+    throw InputError(path, "the stored design has " + std::to_string(design.looks.size()) + " look(s), the summary " +
+                               std::to_string(stored.results.looks.size()));
+  }
   print_results(std::cout, design, stored.results);
 }
 

@@ -1,8 +1,11 @@
 #include <algorithm>
 #include <array>
-#include <span>
+#include <atomic>
 #include <memory>
 #include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <tbb/blocked_range.h>
@@ -11,12 +14,23 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_group.h>
 
+#include "thread_order.hpp"
 #include "trialsim/engine.hpp"
+#include "trialsim/error.hpp"
 
 namespace trialsim {
 
 BoundaryPlan plan_boundaries(const Design& design) {
-  return compute_boundaries(design.test, design.test.information_fractions);
+  try {
+    return compute_boundaries(design.test, design.test.information_fractions);
+  } catch (const std::invalid_argument& error) {
+    // A valid design can still ask for boundaries that do not exist (Haybittle-Peto
+    // interims that alone spend more than alpha): the user's input, not an internal error.
+    std::string reason = error.what();
+    const std::string prefix = "boundaries: ";
+    if (reason.starts_with(prefix)) reason.erase(0, prefix.size());
+    throw InputError("test.boundary", reason);
+  }
 }
 
 Results run_simulation(const Design& design, const BoundaryPlan& plan, const RunOptions& options) {
@@ -35,11 +49,20 @@ Results run_simulation(const Design& design, const BoundaryPlan& plan, const Run
   std::array<std::vector<TrialOutcome>, 2> blocks{std::vector<TrialOutcome>(capacity),
                                                   std::vector<TrialOutcome>(capacity)};
   tbb::task_group folding;
+  ParallelRegionOrder order;
+  ParallelRegionOrder fold_order;
   const auto fold = [&](std::span<const TrialOutcome> outcomes, std::int64_t offset) {
+    fold_order.task_begins();
     for (const TrialOutcome& outcome : outcomes) accumulator.add(outcome);
     if (options.on_block) options.on_block(offset, outcomes);
+    fold_order.task_ends();
+  };
+  const auto wait_for_fold = [&] {
+    folding.wait(); // the previous block is folded (and its exceptions, if any, thrown here)
+    fold_order.join();
   };
 
+  std::atomic<bool> stopped{false};
   int current = 0;
   for (std::int64_t done = 0; done < total; current = 1 - current) {
     std::vector<TrialOutcome>& block = blocks[static_cast<std::size_t>(current)];
@@ -47,23 +70,35 @@ Results run_simulation(const Design& design, const BoundaryPlan& plan, const Run
     const std::int64_t first = options.first_replicate + done;
     // Each replicate writes only its own slot, and its numbers depend only on its
     // index, so the block's contents do not depend on how TBB splits it.
+    // A stop request is also polled between replicates, so that a run whose blocks
+    // take long (large trials) stops promptly; a block cut short is never folded.
+    order.fork();
     tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, size, 64), [&](const tbb::blocked_range<std::int64_t>& range) {
+      order.task_begins();
       TrialWorkspace& workspace = workspaces.local();
       for (std::int64_t i = range.begin(); i < range.end(); ++i) {
+        if (stopped.load(std::memory_order_relaxed) || (options.should_stop && options.should_stop())) {
+          stopped.store(true, std::memory_order_relaxed);
+          break;
+        }
         simulator.simulate(static_cast<std::uint64_t>(first + i), workspace, block[static_cast<std::size_t>(i)]);
       }
+      order.task_ends();
     });
-    folding.wait(); // the previous block is folded (and its exceptions, if any, thrown here)
+    order.join();
+    wait_for_fold();
+    if (stopped.load()) throw InterruptedError();
     const std::span<const TrialOutcome> outcomes(block.data(), static_cast<std::size_t>(size));
+    fold_order.fork();
     folding.run([&fold, outcomes, offset = done] { fold(outcomes, offset); });
     done += size;
     if (options.on_progress) options.on_progress(done, total);
     if (done < total && options.should_stop && options.should_stop()) {
-      folding.wait();
+      wait_for_fold();
       throw InterruptedError();
     }
   }
-  folding.wait();
+  wait_for_fold();
   return accumulator.results();
 }
 

@@ -28,8 +28,18 @@ std::string take_error_reason() {
   return reason;
 }
 
+// HDF5's low-level I/O errors describe the call at length (time, file descriptor,
+// buffer address ...) with the system's message inside: keep only that message.
+std::string system_message_of(const std::string& reason) {
+  const std::string marker = "error message = '";
+  const std::size_t start = reason.find(marker);
+  if (start == std::string::npos) return reason;
+  const std::size_t end = reason.find('\'', start + marker.size());
+  return end == std::string::npos ? reason : reason.substr(start + marker.size(), end - start - marker.size());
+}
+
 [[noreturn]] void fail(const std::string& what) {
-  const std::string reason = take_error_reason();
+  const std::string reason = system_message_of(take_error_reason());
   throw Error(reason.empty() ? what : what + " (" + reason + ")");
 }
 
@@ -128,7 +138,15 @@ std::vector<std::string> read_string_values(hid_t file_type, hid_t space, const 
 
 } // namespace
 
-void silence_automatic_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void silence_automatic_errors() {
+  // HDF5 1.10 leaves a file whose close failed (a full disk) half-closed in its tables,
+  // and its exit-time cleanup then crashes on it. Files here are closed by their owners,
+  // so that cleanup has nothing to do: it is not registered (this call must come before
+  // HDF5 initialises, and every entry point of this module starts here; later calls are no-ops).
+  static const bool registered = [] { return H5dont_atexit() >= 0; }();
+  (void)registered;
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 void check(herr_t status, const std::string& what) {
   if (status < 0) fail(what);
@@ -227,6 +245,7 @@ std::string name_of(hid_t object) {
 }
 
 std::string name_of(hid_t parent, const std::string& name) {
+  if (!name.empty() && name.front() == '/') return name; // already absolute
   const std::string parent_name = name_of(parent);
   return parent_name == "/" ? "/" + name : parent_name + "/" + name;
 }

@@ -421,6 +421,8 @@ public:
     std::error_code error;
     if (!fs::exists(path, error)) malformed("no such file");
     if (fs::is_directory(path, error)) malformed("not an HDF5 file");
+    // A FIFO or a device would block or never end when read: only regular files are results files.
+    if (!fs::is_regular_file(path, error)) malformed("not a regular file");
     // HDF5 would report an unreadable file as a foreign one; say why instead.
     const int descriptor = ::open(path.c_str(), O_RDONLY);
     if (descriptor < 0) malformed("cannot read: " + lowercase_first(std::generic_category().message(errno)));
@@ -711,6 +713,9 @@ ResultsFileWriter::~ResultsFileWriter() {
 }
 
 void ResultsFileWriter::append(std::int64_t first, std::span<const TrialOutcome> outcomes) {
+  // The engine appends from whichever thread folds the block; HDF5's error
+  // printing is switched per thread.
+  hdf5::silence_automatic_errors();
   Impl& w = *impl_;
   const auto count = static_cast<std::int64_t>(outcomes.size());
   if (first < 0 || first + count > w.replicates) {

@@ -42,6 +42,7 @@ double QuantileSketch::quantile(double level) const {
 }
 
 void DistributionAccumulator::add(double x) {
+  if (std::isnan(x)) return; // no value (an HR that does not exist): neither in the mean nor in the quantiles
   sketch_.add(x);
   if (!std::isfinite(x)) return;
   // Welford's running mean and sum of squared deviations.

@@ -190,7 +190,10 @@ void TrialSimulator::cut(int look, double time, TrialWorkspace& w, LookOutcome& 
 void TrialSimulator::analyse(TrialWorkspace& w, LookOutcome& outcome) const {
   const auto tables = build_event_tables(w.observations, table_strata_, w.statistics);
   const CoxResult cox = cox_fit(tables, design_.test.ties);
-  outcome.hr = std::exp(cox.log_hr);
+  // A flat partial likelihood (no event with both arms at risk: no events, one arm empty)
+  // has no estimate: NaN, rather than the HR of 1 that its starting point log_hr = 0 would give.
+  const bool flat = cox.log_hr == 0.0 && std::isinf(cox.se);
+  outcome.hr = flat ? NOT_AVAILABLE : std::exp(cox.log_hr);
   if (design_.test.statistic == Statistic::milestone) {
     // The milestone comparison is unstratified; with one table it is the table built above.
     const auto all = table_strata_ > 1 ? build_event_tables(w.observations, 1, w.statistics) : tables;

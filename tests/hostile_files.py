@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Makes hostile variants of a trialsim results file with h5py, as another
+program (or a careless edit) would, for the tests of `trialsim show`.
+
+    hostile_files.py IN OUT [EDIT ...]      IN copied to OUT, then each EDIT applied
+    hostile_files.py - OUT [EDIT ...]       a new HDF5 file (no trialsim attributes)
+
+EDIT is one of
+    --attr NAME=JSON        set the root attribute NAME (a JSON string, number or list)
+    --delattr NAME          remove the root attribute NAME
+    --dataset PATH=JSON     replace (or create) the dataset PATH with the JSON value
+    --delete PATH           remove the object PATH
+    --group PATH            replace the object PATH with an empty group
+    --softlink PATH=TARGET  replace PATH with a soft link to TARGET (dangling, or a loop)
+    --extlink PATH=FILE     replace PATH with an external link to FILE:/summary
+"""
+
+import argparse
+import json
+import shutil
+
+import h5py
+import numpy as np
+
+
+def value_of(text):
+    value = json.loads(text)
+    return value if isinstance(value, str) else np.array(value)
+
+
+def split(assignment):
+    name, _, value = assignment.partition("=")
+    return name, value
+
+
+def replace(f, path, make):
+    if path in f or path in f.get(path.rsplit("/", 1)[0] or "/", {}):
+        del f[path]
+    make(path)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("source")
+    parser.add_argument("out")
+    parser.add_argument("--attr", action="append", default=[])
+    parser.add_argument("--delattr", action="append", default=[])
+    parser.add_argument("--dataset", action="append", default=[])
+    parser.add_argument("--delete", action="append", default=[])
+    parser.add_argument("--group", action="append", default=[])
+    parser.add_argument("--softlink", action="append", default=[])
+    parser.add_argument("--extlink", action="append", default=[])
+    args = parser.parse_args()
+    if args.source == "-":
+        with h5py.File(args.out, "w") as f:
+            f.attrs["creator"] = "another program"
+            f.create_dataset("data/x", data=np.arange(10.0))
+    else:
+        shutil.copyfile(args.source, args.out)
+    with h5py.File(args.out, "r+") as f:
+        for name, value in map(split, args.attr):
+            f.attrs[name] = value_of(value)
+        for name in args.delattr:
+            del f.attrs[name]
+        for path, value in map(split, args.dataset):
+            replace(f, path, lambda p, v=value: f.create_dataset(p, data=value_of(v)))
+        for path in args.delete:
+            del f[path]
+        for path in args.group:
+            replace(f, path, f.create_group)
+        for path, target in map(split, args.softlink):
+            replace(f, path, lambda p, t=target: f.__setitem__(p, h5py.SoftLink(t)))
+        for path, other in map(split, args.extlink):
+            replace(f, path, lambda p, o=other: f.__setitem__(p, h5py.ExternalLink(o, "/summary")))
+
+
+if __name__ == "__main__":
+    main()
