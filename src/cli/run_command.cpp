@@ -115,6 +115,7 @@ int run_single(const RunArguments& arguments, const Design& design, const RunTar
   ResultsFileWriter writer(target.output, design, target.range.size());
   mark_shard(writer, arguments, target, design.resolved_yaml);
   ProgressBar progress(!arguments.quiet);
+  progress.update(0, target.range.size());
   const auto start = std::chrono::steady_clock::now();
   const Results results = simulate_into(writer, design, arguments, target.range, progress, 0, target.range.size());
   progress.finish();
@@ -134,6 +135,7 @@ int run_sweep(const RunArguments& arguments, const SweepDesign& sweep, const Run
   ProgressBar progress(!arguments.quiet);
   const auto start = std::chrono::steady_clock::now();
   const auto total = replicates * static_cast<std::int64_t>(sweep.scenarios.size());
+  progress.update(0, total);
   std::vector<Results> results;
   PairedPowerDifference paired(replicates);
   for (std::size_t k = 0; k < sweep.scenarios.size(); ++k) {
