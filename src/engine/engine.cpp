@@ -6,13 +6,15 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <utility>
+#include <exception>
 #include <vector>
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
-#include <tbb/task_group.h>
 
 #include "thread_order.hpp"
 #include "trialsim/engine.hpp"
@@ -33,6 +35,40 @@ BoundaryPlan plan_boundaries(const Design& design) {
   }
 }
 
+namespace {
+
+// Runs one piece of work at a time on a thread of its own (thread start and join
+// are synchronisation that every tool sees), and hands its exception back on wait().
+class BackgroundWork {
+public:
+  BackgroundWork() = default;
+  BackgroundWork(const BackgroundWork&) = delete;
+  BackgroundWork& operator=(const BackgroundWork&) = delete;
+  ~BackgroundWork() {
+    if (thread_.joinable()) thread_.join();
+  }
+  template <typename Work>
+  void start(Work work) {
+    thread_ = std::thread([this, work] {
+      try {
+        work();
+      } catch (...) {
+        error_ = std::current_exception();
+      }
+    });
+  }
+  void wait() {
+    if (thread_.joinable()) thread_.join();
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+  }
+
+private:
+  std::thread thread_;
+  std::exception_ptr error_;
+};
+
+} // namespace
+
 Results run_simulation(const Design& design, const BoundaryPlan& plan, const RunOptions& options) {
   std::optional<tbb::global_control> thread_limit;
   if (options.threads > 0) {
@@ -42,25 +78,20 @@ Results run_simulation(const Design& design, const BoundaryPlan& plan, const Run
   const TrialSimulator simulator(design, plan, options.scenario);
   tbb::enumerable_thread_specific<TrialWorkspace> workspaces([&] { return simulator.make_workspace(); });
   ResultsAccumulator accumulator(design, plan);
-  // Two buffers: while the threads simulate one block, one task folds the block
+  // Two buffers: while the threads simulate one block, one thread folds the block
   // before it into the summaries and hands it to on_block, in replicate order,
   // so that the serial work overlaps the parallel work instead of idling it.
   const auto capacity = static_cast<std::size_t>(std::min(options.block_size, std::max<std::int64_t>(total, 1)));
   std::array<std::vector<TrialOutcome>, 2> blocks{std::vector<TrialOutcome>(capacity),
                                                   std::vector<TrialOutcome>(capacity)};
-  tbb::task_group folding;
+  BackgroundWork folding;
   ParallelRegionOrder order;
-  ParallelRegionOrder fold_order;
   const auto fold = [&](std::span<const TrialOutcome> outcomes, std::int64_t offset) {
-    fold_order.task_begins();
     for (const TrialOutcome& outcome : outcomes) accumulator.add(outcome);
     if (options.on_block) options.on_block(offset, outcomes);
-    fold_order.task_ends();
   };
-  const auto wait_for_fold = [&] {
-    folding.wait(); // the previous block is folded (and its exceptions, if any, thrown here)
-    fold_order.join();
-  };
+  // The previous block is folded (and its exception, if any, thrown here).
+  const auto wait_for_fold = [&] { folding.wait(); };
 
   std::atomic<bool> stopped{false};
   int current = 0;
@@ -89,8 +120,7 @@ Results run_simulation(const Design& design, const BoundaryPlan& plan, const Run
     wait_for_fold();
     if (stopped.load()) throw InterruptedError();
     const std::span<const TrialOutcome> outcomes(block.data(), static_cast<std::size_t>(size));
-    fold_order.fork();
-    folding.run([&fold, outcomes, offset = done] { fold(outcomes, offset); });
+    folding.start([&fold, outcomes, offset = done] { fold(outcomes, offset); });
     done += size;
     if (options.on_progress) options.on_progress(done, total);
     if (done < total && options.should_stop && options.should_stop()) {
