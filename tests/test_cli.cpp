@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "text_replace.hpp"
 #include "scratch_folder.hpp"
 #include "trialsim/config.hpp"
 #include "trialsim/engine.hpp"
@@ -88,11 +89,7 @@ simulation:
   seed: 7
 )";
 
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  return text.replace(at, from.size(), to);
-}
+using trialsim::testing::replaced;
 
 } // namespace
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "text_replace.hpp"
 #include "trialsim/config.hpp"
 #include "trialsim/error.hpp"
 
@@ -47,12 +48,7 @@ test:
   alpha: 0.05
 )";
 
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at == std::string::npos) return text;
-  return text.replace(at, from.size(), to);
-}
+using trialsim::testing::replaced;
 
 Design parse(const std::string& yaml, std::vector<Override> overrides = {}) {
   return parse_design(yaml, "test.yaml", overrides);
