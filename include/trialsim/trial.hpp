@@ -71,8 +71,13 @@ struct TrialWorkspace {
   std::vector<std::uint8_t> analysed;
   std::vector<double> follow_up; //!< min(event, dropout, fixed follow-up) from entry
   std::vector<std::uint8_t> status; //!< 1 when follow_up ends in an event
-  std::vector<double> event_calendar; //!< calendar times of analysed events, for event triggers
-  std::vector<Observation> observations;
+  //! Calendar times of the analysed events (first entries), and in order, for event triggers:
+  //! built by the first event trigger of a trial, then reused by the others.
+  std::vector<double> event_calendar, sorted_event_calendar;
+  std::vector<std::uint32_t> calendar_buckets;
+  bool event_calendar_ready = false;
+  std::vector<Observation> observations; //!< one slot per patient; the first `observed` hold the look's data
+  std::size_t observed = 0;
   StatisticsWorkspace statistics;
   Allocator allocator;
   RandomStream arrival_stream, stratum_stream, allocation_stream, crossover_stream, exclusion_stream,
@@ -96,6 +101,7 @@ private:
   void generate_patients(std::uint64_t replicate, TrialWorkspace& w) const;
   double look_time(int look, double previous, TrialWorkspace& w, bool& reached) const;
   double trigger_time(const Trigger& trigger, TrialWorkspace& w) const;
+  const std::vector<double>& event_calendar(TrialWorkspace& w) const;
   double data_end(const TrialWorkspace& w) const;
   //! Number of patients that look `look` can analyse (first n, or everyone).
   int population_size(int look) const;

@@ -12,114 +12,23 @@
 #include <span>
 #include <vector>
 
+#include "trialsim/sorting.hpp"
 #include "trialsim/statistics.hpp"
 
 namespace trialsim {
 namespace {
 
-// Below this size insertion sort alone is the cheapest sort.
-constexpr std::size_t SMALL_INPUT = 32;
-// Buckets of the distribution sort per observation: with times spread over
-// their range, most buckets then hold at most one observation.
-constexpr std::size_t BUCKETS_PER_OBSERVATION = 1;
-// Element moves per observation the final insertion pass may make before it
-// hands over to std::sort, so that no input can make the sort quadratic.
-constexpr std::size_t MOVES_PER_OBSERVATION = 8;
-
-// The sort order: by time, within strata when the tables are stratified (one
+// Observations by time, within strata when the tables are stratified (one
 // contiguous run of observations per stratum).
-template <bool STRATIFIED>
-bool earlier(const Observation& a, const Observation& b) {
-  if constexpr (STRATIFIED) {
-    if (a.stratum != b.stratum) {
-      return a.stratum < b.stratum;
-    }
-  }
-  return a.time < b.time;
-}
-
-// Straight insertion (Knuth, TAOCP vol. 3, sec. 5.2.1): linear on nearly
-// sorted input. Returns false, leaving the items permuted but unsorted, once
-// more than `move_budget` moves would be needed.
-template <bool STRATIFIED>
-bool insertion_sort(std::span<Observation> items, std::size_t move_budget) {
-  std::size_t moves = 0;
-  for (std::size_t i = 1; i < items.size(); ++i) {
-    if (!earlier<STRATIFIED>(items[i], items[i - 1])) {
-      continue;
-    }
-    const Observation item = items[i];
-    std::size_t j = i;
-    do {
-      items[j] = items[j - 1];
-      --j;
-    } while (j > 0 && earlier<STRATIFIED>(item, items[j - 1]));
-    items[j] = item;
-    moves += i - j;
-    if (moves > move_budget) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// Distribution counting into equal-width time buckets (one set per stratum)
-// followed by straight insertion (Knuth, TAOCP vol. 3, sec. 5.2, Algorithm D
-// and sec. 5.2.1; the bucket sort of Cormen et al., Introduction to
-// Algorithms, sec. 8.4). The bucket of a time, floor(time * buckets / latest),
-// never decreases with the time, so after the distribution only observations
-// sharing a bucket can be out of order and the insertion pass is close to
-// linear: two passes over the data instead of the n log n compares of
-// std::sort, whose branches a random order defeats.
-template <bool STRATIFIED>
-void distribution_sort(std::span<const Observation> observations, int strata, StatisticsWorkspace& workspace) {
-  const std::size_t size = observations.size();
-  std::vector<Observation>& sorted = workspace.sorted;
-  sorted.resize(size);
-  double latest = 0.0;
-  for (const Observation& observation : observations) {
-    assert(observation.time >= 0.0);  // non-negative, not NaN
-    assert(!STRATIFIED || observation.stratum < strata);
-    latest = std::max(latest, observation.time);
-  }
-  const std::size_t buckets_per_stratum = size * BUCKETS_PER_OBSERVATION;
-  const double scale = static_cast<double>(buckets_per_stratum) / latest;
-  if (!(latest > 0.0 && std::isfinite(latest) && std::isfinite(scale))) {  // all zero, or not finite
-    std::copy(observations.begin(), observations.end(), sorted.begin());
-    std::sort(sorted.begin(), sorted.end(), earlier<STRATIFIED>);
-    return;
-  }
-  const auto bucket_of = [scale, buckets_per_stratum](const Observation& observation) {
-    const std::size_t time_bucket =
-        std::min(static_cast<std::size_t>(observation.time * scale), buckets_per_stratum - 1);
-    return STRATIFIED ? observation.stratum * buckets_per_stratum + time_bucket : time_bucket;
-  };
-
-  // starts[b + 1] counts bucket b, then the prefix sums make starts[b] its first slot.
-  const std::size_t bucket_count = buckets_per_stratum * static_cast<std::size_t>(STRATIFIED ? strata : 1);
-  std::vector<std::uint32_t>& starts = workspace.sort_buckets;
-  starts.assign(bucket_count + 1, 0);
-  for (const Observation& observation : observations) {
-    ++starts[bucket_of(observation) + 1];
-  }
-  for (std::size_t b = 1; b < bucket_count; ++b) {
-    starts[b] += starts[b - 1];
-  }
-  for (const Observation& observation : observations) {
-    sorted[starts[bucket_of(observation)]++] = observation;
-  }
-  if (!insertion_sort<STRATIFIED>(sorted, MOVES_PER_OBSERVATION * size)) {
-    std::sort(sorted.begin(), sorted.end(), earlier<STRATIFIED>);
-  }
-}
-
-template <bool STRATIFIED>
 void sort_observations(std::span<const Observation> observations, int strata, StatisticsWorkspace& workspace) {
-  if (observations.size() < SMALL_INPUT) {
-    workspace.sorted.assign(observations.begin(), observations.end());
-    insertion_sort<STRATIFIED>(workspace.sorted, SIZE_MAX);
+  const auto time_of = [](const Observation& observation) { return observation.time; };
+  if (strata == 1) {
+    distribution_sort(observations, 1, time_of, [](const Observation&) { return 0; }, workspace.sorted,
+                      workspace.sort_buckets);
   } else {
-    distribution_sort<STRATIFIED>(observations, strata, workspace);
+    distribution_sort(observations, static_cast<std::size_t>(strata), time_of,
+                      [](const Observation& observation) { return observation.stratum; }, workspace.sorted,
+                      workspace.sort_buckets);
   }
 }
 
@@ -199,11 +108,11 @@ std::span<const EventTable> build_event_tables(std::span<const Observation> obse
   assert(observations.empty() || observations.data() != workspace.sorted.data());
 
   if (strata == 1) {  // the unstratified table takes everyone, whatever their stratum
-    sort_observations<false>(observations, strata, workspace);
+    sort_observations(observations, strata, workspace);
     fill_table(workspace.sorted, tables[0]);
     return tables;
   }
-  sort_observations<true>(observations, strata, workspace);
+  sort_observations(observations, strata, workspace);
   const std::span<const Observation> sorted = workspace.sorted;
   for (std::size_t begin = 0; begin < sorted.size();) {
     const std::uint16_t stratum = sorted[begin].stratum;

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <limits>
 
+#include "trialsim/sorting.hpp"
 #include "trialsim/trial.hpp"
 
 namespace trialsim {
@@ -72,8 +73,9 @@ TrialWorkspace TrialSimulator::make_workspace() const {
   w.analysed.resize(n);
   w.follow_up.resize(n);
   w.status.resize(n);
-  w.event_calendar.reserve(n);
-  w.observations.reserve(n);
+  w.event_calendar.resize(n);
+  w.sorted_event_calendar.reserve(n);
+  w.observations.resize(n);
   return w;
 }
 
@@ -82,6 +84,7 @@ void TrialSimulator::generate_patients(std::uint64_t replicate, TrialWorkspace& 
                                &w.exclusion_stream, &w.event_stream, &w.dropout_stream}) {
     stream->start(replicate);
   }
+  w.event_calendar_ready = false;
   arrivals_.sample(w.arrival_stream, w.entry);
   w.allocator.reset();
   const double fixed = design_.fixed_follow_up.value_or(INFINITE_TIME);
@@ -118,6 +121,22 @@ double TrialSimulator::data_end(const TrialWorkspace& w) const {
   return end;
 }
 
+const std::vector<double>& TrialSimulator::event_calendar(TrialWorkspace& w) const {
+  if (w.event_calendar_ready) return w.sorted_event_calendar;
+  // Written without a branch on the status, which is a coin toss per patient.
+  const std::size_t n = w.entry.size();
+  std::size_t events = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    w.event_calendar[events] = w.entry[i] + w.follow_up[i];
+    events += w.status[i] & w.analysed[i];
+  }
+  const auto time_of = [](double t) { return t; };
+  distribution_sort(std::span<const double>(w.event_calendar.data(), events), 1, time_of, [](double) { return 0; },
+                    w.sorted_event_calendar, w.calendar_buckets);
+  w.event_calendar_ready = true;
+  return w.sorted_event_calendar;
+}
+
 double TrialSimulator::trigger_time(const Trigger& trigger, TrialWorkspace& w) const {
   const double fixed = design_.fixed_follow_up.value_or(0.0);
   const auto count = static_cast<std::size_t>(trigger.value);
@@ -127,14 +146,8 @@ double TrialSimulator::trigger_time(const Trigger& trigger, TrialWorkspace& w) c
   case Trigger::Kind::completed_follow_up: return w.entry[count - 1] + fixed;
   case Trigger::Kind::all_completed: return w.entry.back() + fixed;
   case Trigger::Kind::events: {
-    w.event_calendar.clear();
-    for (std::size_t i = 0; i < w.entry.size(); ++i) {
-      if (w.status[i] && w.analysed[i]) w.event_calendar.push_back(w.entry[i] + w.follow_up[i]);
-    }
-    if (w.event_calendar.size() < count) return INFINITE_TIME;
-    std::nth_element(w.event_calendar.begin(), w.event_calendar.begin() + static_cast<std::ptrdiff_t>(count - 1),
-                     w.event_calendar.end());
-    return w.event_calendar[count - 1];
+    const std::vector<double>& calendar = event_calendar(w);
+    return calendar.size() < count ? INFINITE_TIME : calendar[count - 1];
   }
   }
   return INFINITE_TIME;
@@ -165,30 +178,39 @@ int TrialSimulator::population_size(int look) const {
 }
 
 void TrialSimulator::cut(int look, double time, TrialWorkspace& w, LookOutcome& outcome) const {
-  const int population = population_size(look);
-  w.observations.clear();
-  outcome.events[CONTROL] = outcome.events[TREATMENT] = 0;
-  int enrolled = 0;
+  const auto population = static_cast<std::ptrdiff_t>(population_size(look));
   // Entries are ascending, so the patients randomised by the cut form a prefix.
-  for (int i = 0; i < population && w.entry[static_cast<std::size_t>(i)] <= time; ++i) {
-    const auto p = static_cast<std::size_t>(i);
-    ++enrolled;
-    if (!w.analysed[p]) continue;
+  const auto enrolled = static_cast<std::size_t>(
+      std::upper_bound(w.entry.begin(), w.entry.begin() + population, time) - w.entry.begin());
+  // Written without branches: every patient is written to the next free slot, which
+  // only an analysed patient keeps; events and arms are 0/1, so counts are sums.
+  Observation* observations = w.observations.data();
+  const std::uint8_t* arm = design_.as_treated ? w.received.data() : w.assigned.data();
+  std::size_t analysed = 0;
+  std::int32_t events = 0;
+  std::int32_t treatment_events = 0;
+  for (std::size_t p = 0; p < enrolled; ++p) {
     const Censored seen = observe(w, p, time);
-    Observation o;
-    o.arm = design_.as_treated ? w.received[p] : w.assigned[p];
+    Observation& o = observations[analysed];
+    o.arm = arm[p];
     o.stratum = table_strata_ > 1 ? w.stratum[p] : 0;
     o.event = seen.event;
     o.time = seen.time;
-    outcome.events[o.arm] += o.event;
-    w.observations.push_back(o);
+    const std::uint8_t kept = w.analysed[p];
+    events += seen.event & kept;
+    treatment_events += seen.event & arm[p] & kept;
+    analysed += kept;
   }
-  outcome.enrolled = enrolled;
+  w.observed = analysed;
+  outcome.events[CONTROL] = events - treatment_events;
+  outcome.events[TREATMENT] = treatment_events;
+  outcome.enrolled = static_cast<std::int32_t>(enrolled);
   outcome.time = time;
 }
 
 void TrialSimulator::analyse(TrialWorkspace& w, LookOutcome& outcome) const {
-  const auto tables = build_event_tables(w.observations, table_strata_, w.statistics);
+  const std::span<const Observation> observations(w.observations.data(), w.observed);
+  const auto tables = build_event_tables(observations, table_strata_, w.statistics);
   const CoxResult cox = cox_fit(tables, design_.test.ties);
   // A flat partial likelihood (no event with both arms at risk: no events, one arm empty)
   // has no estimate: NaN, rather than the HR of 1 that its starting point log_hr = 0 would give.
@@ -196,7 +218,7 @@ void TrialSimulator::analyse(TrialWorkspace& w, LookOutcome& outcome) const {
   outcome.hr = flat ? NOT_AVAILABLE : std::exp(cox.log_hr);
   if (design_.test.statistic == Statistic::milestone) {
     // The milestone comparison is unstratified; with one table it is the table built above.
-    const auto all = table_strata_ > 1 ? build_event_tables(w.observations, 1, w.statistics) : tables;
+    const auto all = table_strata_ > 1 ? build_event_tables(observations, 1, w.statistics) : tables;
     outcome.z = milestone(all.front(), design_.test.milestone).z;
   } else {
     const LogrankResult logrank_result =
