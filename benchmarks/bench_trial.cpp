@@ -19,17 +19,10 @@ const Design& danger_shock() {
   return design;
 }
 
-// The event-driven variant that rpact can express (looks at 92 and 184 events, open
-// follow-up, one-sided 0.025): the design tools/bench times against rpact.
+// The event-driven variant that rpact can express: the design tools/bench times against rpact.
 const Design& danger_shock_event_driven() {
-  static const Design design = [] {
-    std::vector<Override> overrides;
-    for (const char* assignment : {"analyses[0].when={events: 92}", "analyses[1].when={events: 184}", "follow_up={}",
-                                   "test.sides=1", "test.alpha=0.025"}) {
-      overrides.push_back(parse_override(assignment));
-    }
-    return load_design(std::string(TRIALSIM_SOURCE_DIR) + "/configs/danger_shock.yaml", overrides);
-  }();
+  static const Design design =
+      load_design(std::string(TRIALSIM_SOURCE_DIR) + "/configs/danger_shock_event_driven.yaml");
   return design;
 }
 

@@ -6,6 +6,7 @@
 //! allocation within strata.
 
 #include <array>
+#include <span>
 #include <vector>
 
 #include "trialsim/design.hpp"
@@ -81,6 +82,9 @@ public:
   void reset();
   int draw_stratum(RandomStream& strata) const;
   int draw_arm(int stratum, RandomStream& allocation);
+  //! Resets, then draws the stratum and the arm of every patient in order of entry.
+  void assign(RandomStream& strata, RandomStream& allocation, std::span<std::uint16_t> stratum,
+              std::span<std::uint8_t> arm);
 
 private:
   struct Block {

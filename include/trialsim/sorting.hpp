@@ -7,8 +7,8 @@
 //! decreases with the time, so after the distribution only items sharing a bucket
 //! can be out of order and the insertion pass is close to linear: two passes over
 //! the data instead of the n log n compares of std::sort, whose branches a random
-//! order defeats. Used for the observations of each look and for the calendar of
-//! events that event-driven looks wait for.
+//! order defeats. Used for the observations of each look; the same buckets find
+//! the events that event-driven looks wait for (OrderStatistics).
 
 #include <algorithm>
 #include <cassert>
@@ -102,5 +102,60 @@ void distribution_sort(std::span<const T> items, std::size_t groups, TimeOf time
     std::sort(sorted.begin(), sorted.end(), earlier);
   }
 }
+
+//! The k-th smallest of a set of non-negative times, for several k, without sorting
+//! them: one pass counts the times into equal-width buckets (as distribution_sort
+//! does), and each query then selects among the few times of the one bucket that
+//! holds its rank. Keeps a view of the times: they must outlive the queries.
+class OrderStatistics {
+public:
+  //! Counts `times` (allocating nothing once the scratch space has grown).
+  void reset(std::span<const double> times) {
+    times_ = times;
+    buckets_ = times.size();
+    double latest = 0.0;
+    for (const double t : times) latest = std::max(latest, t);
+    scale_ = static_cast<double>(buckets_) / latest;
+    bucketed_ = latest > 0.0 && std::isfinite(latest) && std::isfinite(scale_);
+    if (!bucketed_) return;
+    // cumulative_[b] is the number of times in the buckets before b.
+    cumulative_.assign(buckets_ + 1, 0);
+    for (const double t : times) ++cumulative_[bucket_of(t) + 1];
+    for (std::size_t b = 1; b <= buckets_; ++b) cumulative_[b] += cumulative_[b - 1];
+  }
+
+  std::size_t size() const { return times_.size(); }
+
+  //! The k-th smallest time, k = 1..size().
+  double smallest(std::size_t k) {
+    assert(k >= 1 && k <= times_.size());
+    candidates_.clear();
+    std::size_t rank = k;
+    if (bucketed_) {
+      // The first bucket whose cumulative count reaches k holds the k-th smallest.
+      const auto after = std::lower_bound(cumulative_.begin() + 1, cumulative_.end(), static_cast<std::uint32_t>(k));
+      const auto bucket = static_cast<std::size_t>(after - cumulative_.begin()) - 1;
+      rank = k - cumulative_[bucket];
+      for (const double t : times_) {
+        if (bucket_of(t) == bucket) candidates_.push_back(t);
+      }
+    } else {  // all zero, or not finite
+      candidates_.assign(times_.begin(), times_.end());
+    }
+    const auto nth = candidates_.begin() + static_cast<std::ptrdiff_t>(rank - 1);
+    std::nth_element(candidates_.begin(), nth, candidates_.end());
+    return *nth;
+  }
+
+private:
+  std::size_t bucket_of(double t) const { return std::min(static_cast<std::size_t>(t * scale_), buckets_ - 1); }
+
+  std::span<const double> times_;
+  std::size_t buckets_ = 0;
+  double scale_ = 0.0;
+  bool bucketed_ = false;
+  std::vector<std::uint32_t> cumulative_;
+  std::vector<double> candidates_;
+};
 
 } // namespace trialsim

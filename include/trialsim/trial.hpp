@@ -15,6 +15,7 @@
 #include "trialsim/design.hpp"
 #include "trialsim/model.hpp"
 #include "trialsim/random.hpp"
+#include "trialsim/sorting.hpp"
 #include "trialsim/statistics.hpp"
 
 namespace trialsim {
@@ -71,10 +72,10 @@ struct TrialWorkspace {
   std::vector<std::uint8_t> analysed;
   std::vector<double> follow_up; //!< min(event, dropout, fixed follow-up) from entry
   std::vector<std::uint8_t> status; //!< 1 when follow_up ends in an event
-  //! Calendar times of the analysed events (first entries), and in order, for event triggers:
-  //! built by the first event trigger of a trial, then reused by the others.
-  std::vector<double> event_calendar, sorted_event_calendar;
-  std::vector<std::uint32_t> calendar_buckets;
+  //! Calendar times of the analysed events (first entries) and their order statistics, for
+  //! event triggers: built by the first event trigger of a trial, then reused by the others.
+  std::vector<double> event_calendar;
+  OrderStatistics event_order;
   bool event_calendar_ready = false;
   std::vector<Observation> observations; //!< one slot per patient; the first `observed` hold the look's data
   std::size_t observed = 0;
@@ -101,7 +102,7 @@ private:
   void generate_patients(std::uint64_t replicate, TrialWorkspace& w) const;
   double look_time(int look, double previous, TrialWorkspace& w, bool& reached) const;
   double trigger_time(const Trigger& trigger, TrialWorkspace& w) const;
-  const std::vector<double>& event_calendar(TrialWorkspace& w) const;
+  OrderStatistics& event_calendar(TrialWorkspace& w) const;
   double data_end(const TrialWorkspace& w) const;
   //! Number of patients that look `look` can analyse (first n, or everyone).
   int population_size(int look) const;

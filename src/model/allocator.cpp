@@ -47,4 +47,14 @@ int Allocator::draw_arm(int stratum, RandomStream& allocation) {
   return control ? CONTROL : TREATMENT;
 }
 
+void Allocator::assign(RandomStream& strata, RandomStream& allocation, std::span<std::uint16_t> stratum,
+                       std::span<std::uint8_t> arm) {
+  reset();
+  for (std::size_t i = 0; i < arm.size(); ++i) {
+    const int s = draw_stratum(strata);
+    stratum[i] = static_cast<std::uint16_t>(s);
+    arm[i] = static_cast<std::uint8_t>(draw_arm(s, allocation));
+  }
+}
+
 } // namespace trialsim

@@ -74,7 +74,6 @@ TrialWorkspace TrialSimulator::make_workspace() const {
   w.follow_up.resize(n);
   w.status.resize(n);
   w.event_calendar.resize(n);
-  w.sorted_event_calendar.reserve(n);
   w.observations.resize(n);
   return w;
 }
@@ -86,26 +85,30 @@ void TrialSimulator::generate_patients(std::uint64_t replicate, TrialWorkspace& 
   }
   w.event_calendar_ready = false;
   arrivals_.sample(w.arrival_stream, w.entry);
-  w.allocator.reset();
-  const double fixed = design_.fixed_follow_up.value_or(INFINITE_TIME);
+  w.allocator.assign(w.stratum_stream, w.allocation_stream, w.stratum, w.assigned);
+  // Each purpose has its own stream, so each is drawn in a loop of its own; skipping a
+  // stream nobody needs leaves every other number in place, and a used stream gives one
+  // draw to every patient.
   const std::size_t n = w.entry.size();
   for (std::size_t i = 0; i < n; ++i) {
-    const int stratum = w.allocator.draw_stratum(w.stratum_stream);
-    const int assigned = w.allocator.draw_arm(stratum, w.allocation_stream);
-    // Each purpose has its own stream, so skipping a stream nobody needs leaves
-    // every other number in place; a used stream gives one draw to every patient.
-    const int received =
-        any_crossover_ && w.crossover_stream.uniform() < design_.crossover[assigned] ? 1 - assigned : assigned;
-    const bool analysed = !any_exclusion_ || w.exclusion_stream.uniform() >= design_.exclusion;
-    const double event = survival_[stratum][received].event_time(w.event_stream.exponential());
+    const int assigned = w.assigned[i];
+    w.received[i] = static_cast<std::uint8_t>(
+        any_crossover_ && w.crossover_stream.uniform() < design_.crossover[assigned] ? 1 - assigned : assigned);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    w.analysed[i] = !any_exclusion_ || w.exclusion_stream.uniform() >= design_.exclusion ? 1 : 0;
+  }
+  const double fixed = design_.fixed_follow_up.value_or(INFINITE_TIME);
+  for (std::size_t i = 0; i < n; ++i) {
+    w.follow_up[i] = survival_[w.stratum[i]][w.received[i]].event_time(w.event_stream.exponential());
+  }
+  for (std::size_t i = 0; i < n; ++i) {
     // Loss to follow-up is a property of the arm the patient was assigned to.
+    const int assigned = w.assigned[i];
     const double dropout =
         has_dropout_[assigned] ? dropout_[assigned].event_time(w.dropout_stream.exponential()) : INFINITE_TIME;
     const double censor = std::min(dropout, fixed);
-    w.stratum[i] = static_cast<std::uint16_t>(stratum);
-    w.assigned[i] = static_cast<std::uint8_t>(assigned);
-    w.received[i] = static_cast<std::uint8_t>(received);
-    w.analysed[i] = analysed ? 1 : 0;
+    const double event = w.follow_up[i];
     w.status[i] = event <= censor ? 1 : 0;
     w.follow_up[i] = std::min(event, censor);
   }
@@ -121,8 +124,8 @@ double TrialSimulator::data_end(const TrialWorkspace& w) const {
   return end;
 }
 
-const std::vector<double>& TrialSimulator::event_calendar(TrialWorkspace& w) const {
-  if (w.event_calendar_ready) return w.sorted_event_calendar;
+OrderStatistics& TrialSimulator::event_calendar(TrialWorkspace& w) const {
+  if (w.event_calendar_ready) return w.event_order;
   // Written without a branch on the status, which is a coin toss per patient.
   const std::size_t n = w.entry.size();
   std::size_t events = 0;
@@ -130,11 +133,9 @@ const std::vector<double>& TrialSimulator::event_calendar(TrialWorkspace& w) con
     w.event_calendar[events] = w.entry[i] + w.follow_up[i];
     events += w.status[i] & w.analysed[i];
   }
-  const auto time_of = [](double t) { return t; };
-  distribution_sort(std::span<const double>(w.event_calendar.data(), events), 1, time_of, [](double) { return 0; },
-                    w.sorted_event_calendar, w.calendar_buckets);
+  w.event_order.reset(std::span<const double>(w.event_calendar.data(), events));
   w.event_calendar_ready = true;
-  return w.sorted_event_calendar;
+  return w.event_order;
 }
 
 double TrialSimulator::trigger_time(const Trigger& trigger, TrialWorkspace& w) const {
@@ -146,8 +147,8 @@ double TrialSimulator::trigger_time(const Trigger& trigger, TrialWorkspace& w) c
   case Trigger::Kind::completed_follow_up: return w.entry[count - 1] + fixed;
   case Trigger::Kind::all_completed: return w.entry.back() + fixed;
   case Trigger::Kind::events: {
-    const std::vector<double>& calendar = event_calendar(w);
-    return calendar.size() < count ? INFINITE_TIME : calendar[count - 1];
+    OrderStatistics& calendar = event_calendar(w);
+    return calendar.size() < count ? INFINITE_TIME : calendar.smallest(count);
   }
   }
   return INFINITE_TIME;
