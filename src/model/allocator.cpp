@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 
 #include "trialsim/model.hpp"
@@ -50,10 +51,29 @@ int Allocator::draw_arm(int stratum, RandomStream& allocation) {
 void Allocator::assign(RandomStream& strata, RandomStream& allocation, std::span<std::uint16_t> stratum,
                        std::span<std::uint8_t> arm) {
   reset();
+  if (cumulative_prevalence_.size() > 1 || block_size_ == 0) {
+    for (std::size_t i = 0; i < arm.size(); ++i) {
+      const int s = draw_stratum(strata);
+      stratum[i] = static_cast<std::uint16_t>(s);
+      arm[i] = static_cast<std::uint8_t>(draw_arm(s, allocation));
+    }
+    return;
+  }
+  // One stratum and permuted blocks, the common case: the same draws as draw_arm,
+  // with the block's counts kept in registers rather than in blocks_.
+  std::fill(stratum.begin(), stratum.end(), std::uint16_t{0});
+  std::uint32_t control_left = 0;
+  std::uint32_t total_left = 0;
   for (std::size_t i = 0; i < arm.size(); ++i) {
-    const int s = draw_stratum(strata);
-    stratum[i] = static_cast<std::uint16_t>(s);
-    arm[i] = static_cast<std::uint8_t>(draw_arm(s, allocation));
+    if (total_left == 0) {
+      control_left = static_cast<std::uint32_t>(block_controls_);
+      total_left = static_cast<std::uint32_t>(block_size_);
+    }
+    const std::uint32_t control = allocation.below(total_left) < control_left ? 1 : 0;
+    --total_left;
+    control_left -= control;
+    static_assert(CONTROL == 0 && TREATMENT == 1);
+    arm[i] = static_cast<std::uint8_t>(control ^ 1U);
   }
 }
 
