@@ -26,7 +26,7 @@ namespace sorting_detail {
 constexpr std::size_t SMALL_INPUT = 32;
 // Buckets of the distribution per item: with times spread over their range,
 // most buckets then hold at most one item.
-constexpr std::size_t BUCKETS_PER_ITEM = 2;
+constexpr std::size_t BUCKETS_PER_ITEM = 4;
 // Element moves per item the insertion pass may make before it hands over to
 // std::sort, so that no input can make the sort quadratic.
 constexpr std::size_t MOVES_PER_ITEM = 8;
