@@ -31,6 +31,22 @@ constexpr std::size_t BUCKETS_PER_ITEM = 4;
 // std::sort, so that no input can make the sort quadratic.
 constexpr std::size_t MOVES_PER_ITEM = 8;
 
+// Bucket of a time: floor(time * scale), at most last. The conversion goes through a
+// signed integer, which x86-64 converts in one instruction (unsigned takes a branch).
+inline std::size_t bucket_index(double time, double scale, std::size_t last) {
+  return std::min(static_cast<std::size_t>(static_cast<std::int64_t>(time * scale)), last);
+}
+
+// Running sums in place, the running total kept in a register rather than re-read
+// from the element just written.
+inline void prefix_sums(std::span<std::uint32_t> counts) {
+  std::uint32_t total = 0;
+  for (std::uint32_t& count : counts) {
+    total += count;
+    count = total;
+  }
+}
+
 // Straight insertion: linear on nearly sorted input. Returns false, leaving the
 // items permuted but unsorted, once more than `move_budget` moves would be needed.
 template <class T, class Earlier>
@@ -87,8 +103,7 @@ void distribution_sort(std::span<const T> items, std::size_t groups, TimeOf time
     return;
   }
   const auto bucket_of = [&](const T& item) {
-    const std::size_t time_bucket =
-        std::min(static_cast<std::size_t>(time_of(item) * scale), buckets_per_group - 1);
+    const std::size_t time_bucket = bucket_index(time_of(item), scale, buckets_per_group - 1);
     return static_cast<std::size_t>(group_of(item)) * buckets_per_group + time_bucket;
   };
 
@@ -96,7 +111,7 @@ void distribution_sort(std::span<const T> items, std::size_t groups, TimeOf time
   const std::size_t bucket_count = buckets_per_group * groups;
   buckets.assign(bucket_count + 1, 0);
   for (const T& item : items) ++buckets[bucket_of(item) + 1];
-  for (std::size_t b = 1; b < bucket_count; ++b) buckets[b] += buckets[b - 1];
+  prefix_sums(std::span<std::uint32_t>(buckets.data(), bucket_count));
   for (const T& item : items) sorted[buckets[bucket_of(item)]++] = item;
   if (!insertion_sort(std::span<T>(sorted), MOVES_PER_ITEM * size, earlier)) {
     std::sort(sorted.begin(), sorted.end(), earlier);
@@ -121,7 +136,7 @@ public:
     // cumulative_[b] is the number of times in the buckets before b.
     cumulative_.assign(buckets_ + 1, 0);
     for (const double t : times) ++cumulative_[bucket_of(t) + 1];
-    for (std::size_t b = 1; b <= buckets_; ++b) cumulative_[b] += cumulative_[b - 1];
+    sorting_detail::prefix_sums(cumulative_);
   }
 
   std::size_t size() const { return times_.size(); }
@@ -148,7 +163,7 @@ public:
   }
 
 private:
-  std::size_t bucket_of(double t) const { return std::min(static_cast<std::size_t>(t * scale_), buckets_ - 1); }
+  std::size_t bucket_of(double t) const { return sorting_detail::bucket_index(t, scale_, buckets_ - 1); }
 
   std::span<const double> times_;
   std::size_t buckets_ = 0;

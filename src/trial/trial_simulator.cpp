@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -29,10 +30,14 @@ struct Censored {
 };
 // The event test compares calendar times computed exactly as the event triggers compute them
 // (entry + follow-up), so that the cut at an event-driven look sees the event that fired it.
+// The choice is a bit mask rather than a branch: whether a patient is complete at an
+// interim cut is a coin toss.
 Censored observe(const TrialWorkspace& w, std::size_t p, double cut_time) {
   const bool complete = w.entry[p] + w.follow_up[p] <= cut_time;
-  return {complete ? w.follow_up[p] : cut_time - w.entry[p],
-          static_cast<std::uint8_t>((w.status[p] && complete) ? 1 : 0)};
+  const std::uint64_t keep_follow_up = std::uint64_t{0} - static_cast<std::uint64_t>(complete);
+  const std::uint64_t time = (std::bit_cast<std::uint64_t>(w.follow_up[p]) & keep_follow_up) |
+                             (std::bit_cast<std::uint64_t>(cut_time - w.entry[p]) & ~keep_follow_up);
+  return {std::bit_cast<double>(time), static_cast<std::uint8_t>(w.status[p] & static_cast<std::uint8_t>(complete))};
 }
 
 } // namespace
