@@ -69,7 +69,14 @@ public:
   std::int64_t count() const { return count_; }
 
 private:
-  std::map<std::int64_t, std::int64_t> buckets_;
+  // Counts of the buckets first_key_, first_key_ + 1, ...: a dense array that grows
+  // to cover each new key up to MAX_DENSE buckets (a factor of 10 in value is
+  // about 11,500 buckets); the rare keys beyond it (an HR estimate of 1e-9, say)
+  // are counted in `outliers`.
+  static constexpr std::size_t MAX_DENSE = 1U << 16;
+  std::vector<std::int64_t> buckets_;
+  std::int64_t first_key_ = 0;
+  std::map<std::int64_t, std::int64_t> outliers_;
   std::int64_t zeros_ = 0;
   std::int64_t infinities_ = 0;
   std::int64_t count_ = 0;

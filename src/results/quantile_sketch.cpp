@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 
 #include "trialsim/results.hpp"
@@ -18,11 +19,31 @@ void QuantileSketch::add(double x) {
   ++count_;
   if (!(x > 0.0)) {
     ++zeros_; // zero (and, defensively, anything not positive)
-  } else if (std::isinf(x)) {
-    ++infinities_;
-  } else {
-    ++buckets_[static_cast<std::int64_t>(std::ceil(std::log(x) / LOG_GAMMA))];
+    return;
   }
+  if (std::isinf(x)) {
+    ++infinities_;
+    return;
+  }
+  const auto key = static_cast<std::int64_t>(std::ceil(std::log(x) / LOG_GAMMA));
+  const auto end_key = first_key_ + static_cast<std::int64_t>(buckets_.size());
+  if (buckets_.empty()) {
+    first_key_ = key;
+    buckets_.assign(1, 0);
+  } else if (key < first_key_ && static_cast<std::size_t>(end_key - key) <= MAX_DENSE) {
+    // Down by at least the current size, so that falling keys cost amortised constant time.
+    const std::int64_t grow = std::max<std::int64_t>(first_key_ - key, static_cast<std::int64_t>(buckets_.size()));
+    const std::int64_t new_first = std::max(first_key_ - grow, end_key - static_cast<std::int64_t>(MAX_DENSE));
+    buckets_.insert(buckets_.begin(), static_cast<std::size_t>(first_key_ - new_first), 0);
+    first_key_ = new_first;
+  } else if (key >= end_key && static_cast<std::size_t>(key - first_key_) < MAX_DENSE) {
+    buckets_.resize(static_cast<std::size_t>(key - first_key_) + 1, 0);
+  }
+  if (key < first_key_ || key - first_key_ >= static_cast<std::int64_t>(buckets_.size())) {
+    ++outliers_[key];
+    return;
+  }
+  ++buckets_[static_cast<std::size_t>(key - first_key_)];
 }
 
 double QuantileSketch::quantile(double level) const {
@@ -31,12 +52,23 @@ double QuantileSketch::quantile(double level) const {
   const auto rank = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(level * count_)));
   std::int64_t seen = zeros_;
   if (seen >= rank) return 0.0;
-  for (const auto& [key, n] : buckets_) {
-    seen += n;
-    if (seen >= rank) {
-      const double gamma = std::exp(LOG_GAMMA);
-      return 2.0 * std::exp(static_cast<double>(key) * LOG_GAMMA) / (gamma + 1.0);
-    }
+  const auto value_of = [](std::int64_t key) {
+    const double gamma = std::exp(LOG_GAMMA);
+    return 2.0 * std::exp(static_cast<double>(key) * LOG_GAMMA) / (gamma + 1.0);
+  };
+  // Keys in ascending order: outliers below the dense buckets, the dense buckets, outliers above.
+  auto outlier = outliers_.begin();
+  for (; outlier != outliers_.end() && outlier->first < first_key_; ++outlier) {
+    seen += outlier->second;
+    if (seen >= rank) return value_of(outlier->first);
+  }
+  for (std::size_t b = 0; b < buckets_.size(); ++b) {
+    seen += buckets_[b];
+    if (seen >= rank) return value_of(first_key_ + static_cast<std::int64_t>(b));
+  }
+  for (; outlier != outliers_.end(); ++outlier) {
+    seen += outlier->second;
+    if (seen >= rank) return value_of(outlier->first);
   }
   return INFINITE_TIME;
 }
