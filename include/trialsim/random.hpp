@@ -15,6 +15,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <span>
 
 namespace trialsim {
 
@@ -52,6 +53,12 @@ public:
 
   //! Exp(1) (ziggurat: one 64-bit word in about 99% of draws).
   double exponential() { return boost::random::exponential_distribution<double>()(*this); }
+
+  //! The next out.size() Exp(1) draws, in order: the same numbers as as many calls of
+  //! exponential(), drawn in a loop that holds nothing but the generator.
+  void exponentials(std::span<double> out) {
+    for (double& x : out) x = exponential();
+  }
 
   // The uniform random bit generator interface that Boost.Random's distributions take.
   using result_type = std::uint64_t;

@@ -43,11 +43,12 @@ void ArrivalProcess::sample(RandomStream& arrivals, std::vector<double>& entry) 
   }
   // Gaps of a unit-rate Poisson process mapped through Lambda^-1 (time change).
   // Arrivals are ascending, so the period index only moves forward.
+  arrivals.exponentials(entry);  // the gaps first, then their running sums mapped in place
   double g = 0.0;
   std::size_t k = 0;
   const std::size_t last = from_.size() - 1;
   for (double& t : entry) {
-    g += arrivals.exponential();
+    g += t;
     while (k < last && cumulative_at_from_[k + 1] <= g) ++k;
     while (rate_[k] <= 0.0 && k < last) ++k;
     t = from_[k] + (g - cumulative_at_from_[k]) / rate_[k];

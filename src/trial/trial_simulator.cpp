@@ -104,8 +104,9 @@ void TrialSimulator::generate_patients(std::uint64_t replicate, TrialWorkspace& 
     w.analysed[i] = !any_exclusion_ || w.exclusion_stream.uniform() >= design_.exclusion ? 1 : 0;
   }
   const double fixed = design_.fixed_follow_up.value_or(INFINITE_TIME);
+  w.event_stream.exponentials(w.follow_up);  // the Exp(1) draws first, then their event times in place
   for (std::size_t i = 0; i < n; ++i) {
-    w.follow_up[i] = survival_[w.stratum[i]][w.received[i]].event_time(w.event_stream.exponential());
+    w.follow_up[i] = survival_[w.stratum[i]][w.received[i]].event_time(w.follow_up[i]);
   }
   for (std::size_t i = 0; i < n; ++i) {
     // Loss to follow-up is a property of the arm the patient was assigned to.
