@@ -8,6 +8,7 @@
 
 #include "trialsim/config.hpp"
 #include "trialsim/engine.hpp"
+#include "trialsim/sorting.hpp"
 #include "trialsim/trial.hpp"
 
 using namespace trialsim;
@@ -41,24 +42,28 @@ std::vector<Observation> final_look_observations() {
 void floor_random_numbers_and_sort(benchmark::State& state) {
   // Per patient the draws the default design cannot avoid: an Exp(1) arrival gap,
   // 32 bits for the allocation and an Exp(1) event draw (crossover and exclusion
-  // are zero, so their streams are not drawn); then the follow-up times are ordered.
+  // are zero, so their streams are not drawn); then the follow-up times, cut at
+  // 180 days, are ordered with the project's sort.
   const Design& design = danger_shock();
   const SurvivalDistribution control(design.survival[0][CONTROL]);
   const auto n = static_cast<std::size_t>(design.enrollment.sample_size);
   RandomStream arrival(1, 0, StreamId::arrival), allocation(1, 0, StreamId::allocation),
       event(1, 0, StreamId::event);
-  std::vector<double> times(n);
+  std::vector<double> gaps(n), times(n), sorted;
+  std::vector<std::uint8_t> arms(n);
+  std::vector<std::uint32_t> buckets;
   std::uint64_t replicate = 0;
   for (auto _ : state) {
     for (RandomStream* s : {&arrival, &allocation, &event}) s->start(replicate);
-    double entry = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-      entry += arrival.exponential();
-      const double arm = allocation.bits32() & 1U;
-      times[i] = std::min(control.event_time(event.exponential()), 180.0) + 1e-9 * (entry + arm);
-    }
-    std::sort(times.begin(), times.end());
-    benchmark::DoNotOptimize(times.data());
+    arrival.exponentials(gaps);
+    for (std::uint8_t& arm : arms) arm = allocation.bits32() & 1U;
+    event.exponentials(times);
+    for (double& t : times) t = std::min(control.event_time(t), 180.0);
+    distribution_sort(std::span<const double>(times), 1, [](double t) { return t; }, [](double) { return 0; },
+                      sorted, buckets);
+    benchmark::DoNotOptimize(gaps.data());
+    benchmark::DoNotOptimize(arms.data());
+    benchmark::DoNotOptimize(sorted.data());
     ++replicate;
   }
   state.SetItemsProcessed(state.iterations());
