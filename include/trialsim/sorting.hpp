@@ -151,8 +151,11 @@ public:
       const auto after = std::lower_bound(cumulative_.begin() + 1, cumulative_.end(), static_cast<std::uint32_t>(k));
       const auto bucket = static_cast<std::size_t>(after - cumulative_.begin()) - 1;
       rank = k - cumulative_[bucket];
+      // A cheap range test first (with a margin far beyond rounding), then the exact bucket.
+      const double low = (static_cast<double>(bucket) - 0.5) / scale_;
+      const double high = (static_cast<double>(bucket) + 1.5) / scale_;
       for (const double t : times_) {
-        if (bucket_of(t) == bucket) candidates_.push_back(t);
+        if (t >= low && t <= high && bucket_of(t) == bucket) candidates_.push_back(t);
       }
     } else {  // all zero, or not finite
       candidates_.assign(times_.begin(), times_.end());
