@@ -329,6 +329,22 @@ void expect_same_rows(const std::vector<EventRow>& actual, const std::vector<Eve
   }
 }
 
+// Patients and events per arm of one stratum, counted one by one.
+void expect_same_totals(const EventTable& table, const std::vector<Observation>& observations, int stratum) {
+  std::int32_t patients[2] = {0, 0};
+  std::int32_t events[2] = {0, 0};
+  for (const Observation& o : observations) {
+    if (o.stratum == stratum) {
+      ++patients[o.arm];
+      events[o.arm] += o.event;
+    }
+  }
+  for (int arm : {CONTROL, TREATMENT}) {
+    EXPECT_EQ(table.patients[arm], patients[arm]) << "arm " << arm;
+    EXPECT_EQ(table.events[arm], events[arm]) << "arm " << arm;
+  }
+}
+
 // Sizes on both sides of the switch from insertion sort to distribution sort;
 // integer times put many tied observations in one bucket.
 TEST(EventTables, MatchTheDefinition) {
@@ -351,6 +367,7 @@ TEST(EventTables, MatchTheDefinition) {
         for (int s = 0; s < strata; ++s) {
           SCOPED_TRACE("size " + std::to_string(size) + " stratum " + std::to_string(s));
           expect_same_rows(tables[s].rows, brute_force_rows(observations, s));
+          expect_same_totals(tables[s], observations, s);
         }
       }
     }
@@ -377,6 +394,26 @@ TEST(EventTables, SkewedTimesStillSorted) {
       expect_same_rows(tables[s].rows, brute_force_rows(one_stratum, 0));
     }
   }
+}
+
+// Observations after the last event are left out of the sort; they must still count as
+// patients, and a stratum made only of them must still get its table, without rows.
+TEST(EventTables, ObservationsAfterTheLastEventStillCount) {
+  std::vector<Observation> observations;
+  for (int i = 0; i < 60; ++i) {
+    observations.push_back(patient(1.0 + i, i % 2, i % 3 == 0 ? 1 : 0, 0));   // events up to time 58
+    observations.push_back(patient(100.0 + i, i % 2, 0, 1));                 // censored after all events
+    observations.push_back(patient(59.0 + i, (i + 1) % 2, i == 0 ? 1 : 0, 2)); // one event, at 59, the last
+  }
+  StatisticsWorkspace workspace;
+  const auto tables = build_event_tables(observations, 3, workspace);
+  for (int s = 0; s < 3; ++s) {
+    SCOPED_TRACE("stratum " + std::to_string(s));
+    expect_same_rows(tables[s].rows, brute_force_rows(observations, s));
+    expect_same_totals(tables[s], observations, s);
+  }
+  EXPECT_TRUE(tables[1].rows.empty());
+  EXPECT_EQ(tables[1].patients[CONTROL] + tables[1].patients[TREATMENT], 60);
 }
 
 TEST(EventTables, SingleTableIgnoresStratum) {

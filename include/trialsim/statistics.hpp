@@ -37,11 +37,21 @@ struct EventTable {
   std::int32_t events[2] = {0, 0};   //!< total events per arm
 };
 
+//! A stratum's patients and events per arm: what its table needs besides its event rows.
+struct EventTotals {
+  std::int32_t patients = 0;
+  std::int32_t treatment_patients = 0;
+  std::int32_t events = 0;
+  std::int32_t treatment_events = 0;
+};
+
 //! Reusable scratch for build_event_tables (one per thread).
 struct StatisticsWorkspace {
-  std::vector<Observation> sorted; //!< by time (by stratum, then time, when stratified)
+  std::vector<Observation> kept;   //!< the observations that can change a risk set between events
+  std::vector<Observation> sorted; //!< those by time (by stratum, then time, when stratified)
   std::vector<EventTable> tables; //!< one per stratum
   std::vector<std::uint32_t> sort_buckets; //!< bucket counts of the time sort
+  std::vector<EventTotals> totals; //!< per stratum
 };
 
 //! Sorts the observations by time and fills one EventTable per stratum

@@ -38,32 +38,24 @@ void reset(EventTable& table) {
   table.events[CONTROL] = table.events[TREATMENT] = 0;
 }
 
-// Fills the table of one stratum from its observations sorted by time. Walking
-// the times upwards, the risk set just before a time is everyone not yet
+// Fills the table of one stratum from its observations sorted by time, up to its
+// last event at least (later ones only ever count as at risk, which `totals` says).
+// Walking the times upwards, the risk set just before a time is everyone not yet
 // passed, patients censored at that very time included; each run of tied times
 // yields one row when it holds an event. Arms and events are 0/1, so the counts
 // are sums and products of them.
-void fill_table(std::span<const Observation> observations, EventTable& table) {
-  std::int32_t treatment_patients = 0;
-  std::int32_t treatment_events = 0;
-  std::int32_t events = 0;
-  for (const Observation& observation : observations) {
-    treatment_patients += observation.arm;
-    treatment_events += observation.arm * observation.event;
-    events += observation.event;
-  }
-  const auto patients = static_cast<std::int32_t>(observations.size());
-  table.patients[CONTROL] = patients - treatment_patients;
-  table.patients[TREATMENT] = treatment_patients;
-  table.events[CONTROL] = events - treatment_events;
-  table.events[TREATMENT] = treatment_events;
+void fill_table(std::span<const Observation> observations, const EventTotals& totals, EventTable& table) {
+  table.patients[CONTROL] = totals.patients - totals.treatment_patients;
+  table.patients[TREATMENT] = totals.treatment_patients;
+  table.events[CONTROL] = totals.events - totals.treatment_events;
+  table.events[TREATMENT] = totals.treatment_events;
 
   // At most one row per event, plus a slot that a run without events may
   // write into before it is dropped.
-  table.rows.resize(static_cast<std::size_t>(events) + 1);
+  table.rows.resize(static_cast<std::size_t>(totals.events) + 1);
   EventRow* row = table.rows.data();
-  std::int32_t at_risk = patients;
-  std::int32_t at_risk_treatment = treatment_patients;
+  std::int32_t at_risk = totals.patients;
+  std::int32_t at_risk_treatment = totals.treatment_patients;
   std::int32_t run = 0;  // the run of tied times so far, and its treatment patients and events
   std::int32_t run_treatment = 0;
   std::int32_t run_events = 0;
@@ -91,6 +83,31 @@ void fill_table(std::span<const Observation> observations, EventTable& table) {
   table.rows.resize(static_cast<std::size_t>(row - table.rows.data()));
 }
 
+// Counts every observation into its stratum's totals and keeps, in `kept`, those at
+// or before the last event time of all strata: only they can change a risk set
+// between two events (in the default design this leaves out the patients censored
+// at the end of follow-up, nearly half). Returns the number kept. Branch-free: the
+// event flag is a coin toss.
+std::size_t keep_until_last_event(std::span<const Observation> observations, std::span<EventTotals> totals,
+                                  std::vector<Observation>& kept) {
+  double last_event = 0.0;
+  for (const Observation& observation : observations) {
+    last_event = std::max(last_event, observation.time * observation.event);  // times are finite
+  }
+  kept.resize(observations.size());
+  std::size_t count = 0;
+  for (const Observation& observation : observations) {
+    EventTotals& total = totals[totals.size() == 1 ? 0 : observation.stratum];
+    ++total.patients;
+    total.treatment_patients += observation.arm;
+    total.events += observation.event;
+    total.treatment_events += observation.arm * observation.event;
+    kept[count] = observation;
+    count += observation.time <= last_event ? 1 : 0;
+  }
+  return count;
+}
+
 }  // namespace
 
 std::span<const EventTable> build_event_tables(std::span<const Observation> observations, int strata,
@@ -106,24 +123,28 @@ std::span<const EventTable> build_event_tables(std::span<const Observation> obse
   }
   // The sort writes into the workspace, so the input must live elsewhere.
   assert(observations.empty() || observations.data() != workspace.sorted.data());
+  assert(observations.empty() || observations.data() != workspace.kept.data());
 
-  if (strata == 1) {  // the unstratified table takes everyone, whatever their stratum
-    sort_observations(observations, strata, workspace);
-    fill_table(workspace.sorted, tables[0]);
+  workspace.totals.assign(table_count, EventTotals{});
+  const std::size_t kept = keep_until_last_event(observations, workspace.totals, workspace.kept);
+  // The unstratified table takes everyone, whatever their stratum.
+  sort_observations(std::span<const Observation>(workspace.kept.data(), kept), strata, workspace);
+  const std::span<const Observation> sorted = workspace.sorted;
+  if (strata == 1) {
+    fill_table(sorted, workspace.totals[0], tables[0]);
     return tables;
   }
-  sort_observations(observations, strata, workspace);
-  const std::span<const Observation> sorted = workspace.sorted;
-  for (std::size_t begin = 0; begin < sorted.size();) {
-    const std::uint16_t stratum = sorted[begin].stratum;
-    assert(stratum < table_count);
-    std::size_t end = begin + 1;
+  // One contiguous run per stratum (possibly empty: a stratum whose patients all come after the last event).
+  std::size_t begin = 0;
+  for (std::size_t stratum = 0; stratum < table_count; ++stratum) {
+    std::size_t end = begin;
     while (end < sorted.size() && sorted[end].stratum == stratum) {
       ++end;
     }
-    fill_table(sorted.subspan(begin, end - begin), tables[stratum]);
+    fill_table(sorted.subspan(begin, end - begin), workspace.totals[stratum], tables[stratum]);
     begin = end;
   }
+  assert(begin == sorted.size());
   return tables;
 }
 
