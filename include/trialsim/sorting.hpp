@@ -119,61 +119,56 @@ void distribution_sort(std::span<const T> items, std::size_t groups, TimeOf time
 }
 
 //! The k-th smallest of a set of non-negative times, for several k, without sorting
-//! them: one pass counts the times into equal-width buckets (as distribution_sort
-//! does), and each query then selects among the few times of the one bucket that
-//! holds its rank. Keeps a view of the times: they must outlive the queries.
+//! them: the times are distributed into equal-width buckets (as distribution_sort
+//! does, but without its insertion pass), and each query then selects among the few
+//! times of the one bucket that holds its rank.
 class OrderStatistics {
 public:
-  //! Counts `times` (allocating nothing once the scratch space has grown).
+  //! Distributes `times`, whose largest element is `latest` (allocating nothing once the
+  //! scratch space has grown).
+  void reset(std::span<const double> times, double latest) {
+    const std::size_t size = times.size();
+    buckets_ = size;
+    bucketed_.resize(size);
+    const double scale = static_cast<double>(buckets_) / latest;
+    if (!(latest > 0.0 && std::isfinite(latest) && std::isfinite(scale))) {  // all zero, or not finite
+      std::copy(times.begin(), times.end(), bucketed_.begin());
+      ends_.assign({0, static_cast<std::uint32_t>(size)});
+      return;
+    }
+    // Counts, their running sums (the end of each bucket), then each time written just
+    // below its bucket's end, which leaves ends_[b] at the start of bucket b.
+    ends_.assign(buckets_ + 1, 0);
+    const auto bucket_of = [&](double t) { return sorting_detail::bucket_index(t, scale, buckets_ - 1); };
+    for (const double t : times) ++ends_[bucket_of(t)];
+    sorting_detail::prefix_sums(ends_);
+    for (const double t : times) bucketed_[--ends_[bucket_of(t)]] = t;
+  }
   void reset(std::span<const double> times) {
-    times_ = times;
-    buckets_ = times.size();
     double latest = 0.0;
     for (const double t : times) latest = std::max(latest, t);
-    scale_ = static_cast<double>(buckets_) / latest;
-    bucketed_ = latest > 0.0 && std::isfinite(latest) && std::isfinite(scale_);
-    if (!bucketed_) return;
-    // cumulative_[b] is the number of times in the buckets before b.
-    cumulative_.assign(buckets_ + 1, 0);
-    for (const double t : times) ++cumulative_[bucket_of(t) + 1];
-    sorting_detail::prefix_sums(cumulative_);
+    reset(times, latest);
   }
 
-  std::size_t size() const { return times_.size(); }
+  std::size_t size() const { return bucketed_.size(); }
 
   //! The k-th smallest time, k = 1..size().
   double smallest(std::size_t k) {
-    assert(k >= 1 && k <= times_.size());
-    candidates_.clear();
-    std::size_t rank = k;
-    if (bucketed_) {
-      // The first bucket whose cumulative count reaches k holds the k-th smallest.
-      const auto after = std::lower_bound(cumulative_.begin() + 1, cumulative_.end(), static_cast<std::uint32_t>(k));
-      const auto bucket = static_cast<std::size_t>(after - cumulative_.begin()) - 1;
-      rank = k - cumulative_[bucket];
-      // A cheap range test first (with a margin far beyond rounding), then the exact bucket.
-      const double low = (static_cast<double>(bucket) - 0.5) / scale_;
-      const double high = (static_cast<double>(bucket) + 1.5) / scale_;
-      for (const double t : times_) {
-        if (t >= low && t <= high && bucket_of(t) == bucket) candidates_.push_back(t);
-      }
-    } else {  // all zero, or not finite
-      candidates_.assign(times_.begin(), times_.end());
-    }
-    const auto nth = candidates_.begin() + static_cast<std::ptrdiff_t>(rank - 1);
-    std::nth_element(candidates_.begin(), nth, candidates_.end());
+    assert(k >= 1 && k <= size());
+    // Bucket b holds ranks ends_[b] + 1 .. ends_[b + 1].
+    const auto after = std::upper_bound(ends_.begin(), ends_.end(), static_cast<std::uint32_t>(k - 1));
+    const auto bucket = static_cast<std::size_t>(after - ends_.begin()) - 1;
+    const auto first = bucketed_.begin() + static_cast<std::ptrdiff_t>(ends_[bucket]);
+    const auto last = bucketed_.begin() + static_cast<std::ptrdiff_t>(ends_[bucket + 1]);
+    const auto nth = first + static_cast<std::ptrdiff_t>(k - 1 - ends_[bucket]);
+    std::nth_element(first, nth, last);
     return *nth;
   }
 
 private:
-  std::size_t bucket_of(double t) const { return sorting_detail::bucket_index(t, scale_, buckets_ - 1); }
-
-  std::span<const double> times_;
   std::size_t buckets_ = 0;
-  double scale_ = 0.0;
-  bool bucketed_ = false;
-  std::vector<std::uint32_t> cumulative_;
-  std::vector<double> candidates_;
+  std::vector<double> bucketed_;     // the times, bucket by bucket
+  std::vector<std::uint32_t> ends_;  // after reset: the first slot of each bucket, then the size
 };
 
 } // namespace trialsim
