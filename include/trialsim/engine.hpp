@@ -6,6 +6,7 @@
 //! folded and handed to the sink serially, so the results and everything the
 //! sink sees are bit-identical for any number of threads.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -43,5 +44,10 @@ public:
 BoundaryPlan plan_boundaries(const Design& design);
 
 Results run_simulation(const Design& design, const BoundaryPlan& plan, const RunOptions& options);
+
+//! Wall-clock seconds since `start`: the run time a results file records.
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
 } // namespace trialsim

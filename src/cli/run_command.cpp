@@ -101,10 +101,6 @@ void report_speed(const RunArguments& arguments, const RunTarget& target, std::i
             << " threads)\n";
 }
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 void mark_shard(ResultsFileWriter& writer, const RunArguments& arguments, const RunTarget& target,
                 const std::string& config_yaml) {
   if (target.shard) writer.mark_as_shard({*target.shard, design_digest(config_yaml), arguments.keep_patients});

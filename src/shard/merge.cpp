@@ -204,10 +204,6 @@ Results merge_group(const std::vector<ShardFile>& shards, const std::string& gro
   return accumulator.results();
 }
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 MergedRun merge_single(const std::vector<ShardFile>& shards, const std::string& output, const MergeOptions& options,
                        std::chrono::steady_clock::time_point start) {
   const ShardFile& first = shards.front();
