@@ -146,7 +146,25 @@ TEST(Solve, SchoenfeldPowerNeedsAConstantRatioAndKnownEvents) {
   EXPECT_FALSE(by_time.power);
   const AnalyticPower with_crossover =
       schoenfeld_power(load_design(std::string(TRIALSIM_SOURCE_DIR) + "/configs/danger_shock_timeline.yaml"));
-  EXPECT_EQ(with_crossover.caveat, "ignores crossover, exclusions");
+  EXPECT_EQ(with_crossover.caveat, "ignores crossover");
+}
+
+TEST(Solve, SchoenfeldEventsCountDropout) {
+  // Exponential event hazard l and dropout hazard m: P(event before dropout within
+  // 180 days) = l / (l + m) (1 - exp(-(l + m) 180)), per arm, half the patients each.
+  const std::string danger = std::string(TRIALSIM_SOURCE_DIR) + "/configs/danger_shock.yaml";
+  const AnalyticPower with_dropout = schoenfeld_power(load_design(
+      danger, std::vector<Override>{{"dropout", "{control: {exponential: {hazard: 0.002}}, "
+                                                "pump: {exponential: {hazard: 0.004}}}"}}));
+  ASSERT_TRUE(with_dropout.power);
+  double expected = 0.0;
+  for (const auto& [mortality, dropout] : {std::pair{0.60, 0.002}, std::pair{0.42, 0.004}}) {
+    const double hazard = -std::log(1.0 - mortality) / 180.0;
+    expected += 180.0 * hazard / (hazard + dropout) * (1.0 - std::exp(-(hazard + dropout) * 180.0));
+  }
+  EXPECT_NEAR(with_dropout.events, expected, 1e-6 * expected);
+  EXPECT_LT(with_dropout.events, 183.6);
+  EXPECT_EQ(with_dropout.caveat, "");
 }
 
 namespace {

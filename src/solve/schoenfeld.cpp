@@ -52,28 +52,16 @@ std::optional<double> constant_hazard_ratio(const Design& design) {
   return ratio;
 }
 
-// Probability that a patient has the event within `follow_up` (no dropout), over arms and strata.
-double event_probability_within(const Design& design, double follow_up) {
-  const double ratio_total = design.allocation.ratio[0] + design.allocation.ratio[1];
-  double probability = 0.0;
-  for (std::size_t s = 0; s < design.survival.size(); ++s) {
-    for (int arm : {CONTROL, TREATMENT}) {
-      const SurvivalDistribution law(design.survival[s][static_cast<std::size_t>(arm)]);
-      const double share = design.allocation.strata[s].prevalence * design.allocation.ratio[arm] / ratio_total;
-      probability += share * (1.0 - law.survival(follow_up));
-    }
-  }
-  return probability;
-}
-
-// Expected events at the last look, when the design fixes them.
+// Expected events at the last look, when the design fixes them: with fixed follow-up,
+// every patient's probability of an analysed event within it (dropout, exclusions and
+// crossover included, as the analytic event model has them).
 std::optional<double> final_events(const Design& design) {
   const Look& last = design.looks.back();
   if (last.triggers.size() != 1) return std::nullopt;
   const Trigger& trigger = last.triggers.front();
   if (trigger.kind == Trigger::Kind::events) return trigger.value;
   if (trigger.kind == Trigger::Kind::all_completed && design.fixed_follow_up) {
-    return design.enrollment.sample_size * event_probability_within(design, *design.fixed_follow_up);
+    return design.enrollment.sample_size * EventModel(design).event_probability(*design.fixed_follow_up);
   }
   return std::nullopt;
 }
@@ -81,9 +69,9 @@ std::optional<double> final_events(const Design& design) {
 std::string caveat_of(const Design& design) {
   std::string caveat;
   const auto add = [&caveat](const std::string& what) { caveat += (caveat.empty() ? "ignores " : ", ") + what; };
-  if (design.dropout[0] || design.dropout[1]) add("dropout");
+  // Dropout and exclusions only thin the events, which the event count has; crossover
+  // also dilutes the hazard ratio, which the power formula does not see.
   if (design.crossover[0] > 0 || design.crossover[1] > 0) add("crossover");
-  if (design.exclusion > 0) add("exclusions");
   if (design.test.statistic == Statistic::milestone) add("the milestone statistic (computed as log-rank)");
   return caveat;
 }
