@@ -69,6 +69,11 @@ bool insertion_sort(std::span<T> items, std::size_t move_budget, Earlier earlier
 
 } // namespace sorting_detail
 
+//! Scratch space (bucket counts) that distribution_sort needs for `size` items in `groups` groups.
+inline std::size_t distribution_sort_buckets(std::size_t size, std::size_t groups) {
+  return size * sorting_detail::BUCKETS_PER_ITEM * groups + 1;
+}
+
 //! Writes `items` into `sorted` ordered by (group(item), time(item)). Times must be
 //! non-negative (buckets span 0 to the latest time); groups must be below `groups`. `buckets` is scratch
 //! space kept by the caller so that the sort allocates nothing once it has grown.
@@ -109,7 +114,7 @@ void distribution_sort(std::span<const T> items, std::size_t groups, TimeOf time
 
   // starts[b + 1] counts bucket b, then the prefix sums make starts[b] its first slot.
   const std::size_t bucket_count = buckets_per_group * groups;
-  buckets.assign(bucket_count + 1, 0);
+  buckets.assign(distribution_sort_buckets(size, groups), 0);
   for (const T& item : items) ++buckets[bucket_of(item) + 1];
   prefix_sums(std::span<std::uint32_t>(buckets.data(), bucket_count));
   for (const T& item : items) sorted[buckets[bucket_of(item)]++] = item;
@@ -148,6 +153,12 @@ public:
     double latest = 0.0;
     for (const double t : times) latest = std::max(latest, t);
     reset(times, latest);
+  }
+
+  //! Grows the scratch space to what `size` times need, so that reset allocates nothing.
+  void reserve(std::size_t size) {
+    bucketed_.reserve(size);
+    ends_.reserve(std::max<std::size_t>(size + 1, 2));
   }
 
   std::size_t size() const { return bucketed_.size(); }

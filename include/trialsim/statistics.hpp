@@ -52,6 +52,10 @@ struct StatisticsWorkspace {
   std::vector<EventTable> tables; //!< one per stratum
   std::vector<std::uint32_t> sort_buckets; //!< bucket counts of the time sort
   std::vector<EventTotals> totals; //!< per stratum
+
+  //! Grows every buffer to what `observations` observations in `strata` strata can
+  //! need, so that building event tables allocates nothing afterwards.
+  void reserve(std::size_t observations, int strata);
 };
 
 //! Sorts the observations by time and fills one EventTable per stratum

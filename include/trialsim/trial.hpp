@@ -4,7 +4,7 @@
 //! calendar time of each look, the data cut at each look, the look statistics
 //! and the group-sequential decision. It knows nothing of threads, files or YAML:
 //! it is given a replicate index and a per-thread workspace, and returns a small
-//! record. After the workspace has grown once, simulating a trial allocates nothing.
+//! record. Simulating a trial in a workspace from make_workspace allocates nothing.
 
 #include <array>
 #include <cstdint>
@@ -63,7 +63,8 @@ struct PatientRecords {
   std::vector<std::vector<std::uint8_t>> status;
 };
 
-//! Scratch space of one thread: sized by the first trial, then reused.
+//! Scratch space of one thread: sized for the largest trial by make_workspace, so that
+//! simulating allocates nothing (tests/test_hot_path.cpp counts).
 struct TrialWorkspace {
   std::vector<double> entry;
   std::vector<std::uint16_t> stratum;

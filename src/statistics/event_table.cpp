@@ -110,6 +110,20 @@ std::size_t keep_until_last_event(std::span<const Observation> observations, std
 
 }  // namespace
 
+void StatisticsWorkspace::reserve(std::size_t observations, int strata) {
+  const auto table_count = static_cast<std::size_t>(strata);
+  kept.reserve(observations);
+  sorted.reserve(observations);
+  sort_buckets.reserve(distribution_sort_buckets(observations, table_count));
+  totals.reserve(table_count);
+  if (tables.size() < table_count) {
+    tables.resize(table_count);
+  }
+  for (EventTable& table : tables) {
+    table.rows.reserve(observations + 1);  // one row per event, and a slot for a run without
+  }
+}
+
 std::span<const EventTable> build_event_tables(std::span<const Observation> observations, int strata,
                                                StatisticsWorkspace& workspace) {
   assert(strata >= 1);

@@ -79,6 +79,8 @@ TrialWorkspace TrialSimulator::make_workspace() const {
   w.follow_up.resize(n);
   w.status.resize(n);
   w.event_calendar.resize(n);
+  w.event_order.reserve(n);
+  w.statistics.reserve(n, table_strata_);
   w.observations.resize(n);
   return w;
 }

@@ -1,0 +1,78 @@
+// The per-replicate path allocates nothing: this executable replaces the global
+// operator new with one that counts, and simulates replicates of every kind of
+// design in a workspace straight from make_workspace (no warm-up), so a buffer
+// that still grows in some replicate shows up as a count above zero.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "trialsim/config.hpp"
+#include "trialsim/engine.hpp"
+#include "trialsim/trial.hpp"
+
+namespace {
+std::atomic<long> allocations{0};
+} // namespace
+
+void* operator new(std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+using namespace trialsim;
+
+namespace {
+
+struct Case {
+  std::string config;
+  std::vector<Override> overrides;
+};
+
+} // namespace
+
+TEST(HotPath, SimulatingAllocatesNothing) {
+  const std::string configs = std::string(TRIALSIM_SOURCE_DIR) + "/configs/";
+  const std::vector<Case> cases{
+      {"danger_shock.yaml", {}},
+      {"danger_shock_event_driven.yaml", {}},
+      {"danger_shock_front_loaded.yaml", {}},
+      {"danger_shock_spending.yaml", {}},
+      {"danger_shock_timeline.yaml", {}},  // strata, crossover, exclusions, Cox Wald
+      {"danger_shock_timeline.yaml", {{"test.stratified", "true"}, {"test.statistic", "logrank"}}},
+      {"danger_shock_timeline.yaml", {{"test.statistic", "milestone"}, {"test.stratified", "true"}}},
+      {"danger_shock.yaml",
+       {{"dropout", "{control: {exponential: {hazard: 0.002}}, pump: {exponential: {hazard: 0.002}}}"},
+        {"follow_up", "{}"},
+        {"analyses[0].when", "{events: 60}"},
+        {"analyses[1].when", "{time: 4000}"},
+        {"test.information_fractions", "[0.4, 1]"}}},
+  };
+  constexpr std::uint64_t REPLICATES = 2000;
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.config + (c.overrides.empty() ? "" : " with overrides"));
+    const Design design = load_design(configs + c.config, c.overrides);
+    const TrialSimulator simulator(design, plan_boundaries(design));
+    TrialWorkspace workspace = simulator.make_workspace();
+    TrialOutcome outcome;
+    const long before = allocations.load();
+    for (std::uint64_t r = 0; r < REPLICATES; ++r) simulator.simulate(r, workspace, outcome);
+    const long during = allocations.load() - before;
+    EXPECT_EQ(during, 0) << "allocations in " << REPLICATES << " replicates";
+  }
+}
+
+// The counter must see allocations, or the test above proves nothing.
+TEST(HotPath, TheCounterCountsAllocations) {
+  const long before = allocations.load();
+  auto* grown = new std::vector<double>(1000);
+  delete grown;
+  EXPECT_GE(allocations.load() - before, 2);
+}
