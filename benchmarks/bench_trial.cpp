@@ -88,6 +88,46 @@ BENCHMARK(simulate_one_replicate);
 void simulate_one_replicate_event_driven(benchmark::State& state) { simulate(danger_shock_event_driven(), state); }
 BENCHMARK(simulate_one_replicate_event_driven);
 
+void draw_patients_360(benchmark::State& state) {
+  const Design& design = danger_shock();
+  const TrialSimulator simulator(design, plan_boundaries(design));
+  TrialWorkspace workspace = simulator.make_workspace();
+  std::uint64_t replicate = 0;
+  for (auto _ : state) {
+    simulator.generate_patients(replicate++, workspace);
+    benchmark::DoNotOptimize(workspace.follow_up.data());
+  }
+}
+BENCHMARK(draw_patients_360);
+
+void cut_final_look_360(benchmark::State& state) {
+  // Everyone randomised, the cut 100 days after the last entry: some complete, some not.
+  const Design& design = danger_shock();
+  const TrialSimulator simulator(design, plan_boundaries(design));
+  TrialWorkspace workspace = simulator.make_workspace();
+  simulator.generate_patients(0, workspace);
+  const double time = workspace.entry.back() + 100.0;
+  LookOutcome outcome;
+  for (auto _ : state) {
+    simulator.cut(1, time, workspace, outcome);
+    benchmark::DoNotOptimize(workspace.observations.data());
+  }
+}
+BENCHMARK(cut_final_look_360);
+
+void sort_observations_360(benchmark::State& state) {
+  const std::vector<Observation> observations = final_look_observations();
+  std::vector<Observation> sorted;
+  std::vector<std::uint32_t> buckets;
+  for (auto _ : state) {
+    distribution_sort(std::span<const Observation>(observations), 1,
+                      [](const Observation& o) { return o.time; }, [](const Observation&) { return 0; }, sorted,
+                      buckets);
+    benchmark::DoNotOptimize(sorted.data());
+  }
+}
+BENCHMARK(sort_observations_360);
+
 void build_event_tables_360(benchmark::State& state) {
   const std::vector<Observation> observations = final_look_observations();
   StatisticsWorkspace workspace;

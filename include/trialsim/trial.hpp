@@ -99,15 +99,20 @@ public:
 
   int looks() const { return static_cast<int>(design_.looks.size()); }
 
-private:
+  // The steps of simulate, public for the micro-benchmarks of the hot path.
+  //! Draws the patients of replicate `replicate` into the workspace.
   void generate_patients(std::uint64_t replicate, TrialWorkspace& w) const;
+  //! The data of look `look` cut at calendar time `time` (into the first w.observed of
+  //! w.observations), and its counts into `outcome`.
+  void cut(int look, double time, TrialWorkspace& w, LookOutcome& outcome) const;
+
+private:
   double look_time(int look, double previous, TrialWorkspace& w, bool& reached) const;
   double trigger_time(const Trigger& trigger, TrialWorkspace& w) const;
   OrderStatistics& event_calendar(TrialWorkspace& w) const;
   double data_end(const TrialWorkspace& w) const;
   //! Number of patients that look `look` can analyse (first n, or everyone).
   int population_size(int look) const;
-  void cut(int look, double time, TrialWorkspace& w, LookOutcome& outcome) const;
   void analyse(TrialWorkspace& w, LookOutcome& outcome) const;
   std::int8_t decide(int look, const LookOutcome& outcome) const;
 
