@@ -54,6 +54,14 @@ TrialSimulator::TrialSimulator(const Design& design, const BoundaryPlan& plan, s
       has_dropout_[arm] = true;
     }
   }
+  // When every law is a plain exponential, event times are one division by a looked-up rate.
+  std::vector<double> rates;
+  for (const auto& row : survival_) {
+    for (const SurvivalDistribution& law : row) {
+      if (const auto rate = law.constant_rate()) rates.push_back(*rate);
+    }
+  }
+  if (rates.size() == 2 * survival_.size()) exponential_rates_ = std::move(rates);
   any_crossover_ = design.crossover[CONTROL] > 0.0 || design.crossover[TREATMENT] > 0.0;
   any_exclusion_ = design.exclusion > 0.0;
   if (design.test.stratified) table_strata_ = static_cast<int>(design.allocation.strata.size());
@@ -97,18 +105,38 @@ void TrialSimulator::generate_patients(std::uint64_t replicate, TrialWorkspace& 
   // stream nobody needs leaves every other number in place, and a used stream gives one
   // draw to every patient.
   const std::size_t n = w.entry.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    const int assigned = w.assigned[i];
-    w.received[i] = static_cast<std::uint8_t>(
-        any_crossover_ && w.crossover_stream.uniform() < design_.crossover[assigned] ? 1 - assigned : assigned);
+  if (any_crossover_) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const int assigned = w.assigned[i];
+      w.received[i] = static_cast<std::uint8_t>(
+          w.crossover_stream.uniform() < design_.crossover[assigned] ? 1 - assigned : assigned);
+    }
+  } else {
+    std::copy(w.assigned.begin(), w.assigned.end(), w.received.begin());
   }
-  for (std::size_t i = 0; i < n; ++i) {
-    w.analysed[i] = !any_exclusion_ || w.exclusion_stream.uniform() >= design_.exclusion ? 1 : 0;
+  if (any_exclusion_) {
+    for (std::size_t i = 0; i < n; ++i) w.analysed[i] = w.exclusion_stream.uniform() >= design_.exclusion ? 1 : 0;
+  } else {
+    std::fill(w.analysed.begin(), w.analysed.end(), std::uint8_t{1});
+  }
+  w.event_stream.exponentials(w.follow_up);  // the Exp(1) draws first, then their event times in place
+  if (exponential_rates_) {
+    // Constant hazards: the same division event_time makes, with the rate looked up by index.
+    const double* rates = exponential_rates_->data();
+    for (std::size_t i = 0; i < n; ++i) w.follow_up[i] /= rates[2 * w.stratum[i] + w.received[i]];
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      w.follow_up[i] = survival_[w.stratum[i]][w.received[i]].event_time(w.follow_up[i]);
+    }
   }
   const double fixed = design_.fixed_follow_up.value_or(INFINITE_TIME);
-  w.event_stream.exponentials(w.follow_up);  // the Exp(1) draws first, then their event times in place
-  for (std::size_t i = 0; i < n; ++i) {
-    w.follow_up[i] = survival_[w.stratum[i]][w.received[i]].event_time(w.follow_up[i]);
+  if (!has_dropout_[CONTROL] && !has_dropout_[TREATMENT]) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double event = w.follow_up[i];
+      w.status[i] = event <= fixed ? 1 : 0;
+      w.follow_up[i] = std::min(event, fixed);
+    }
+    return;
   }
   for (std::size_t i = 0; i < n; ++i) {
     // Loss to follow-up is a property of the arm the patient was assigned to.
