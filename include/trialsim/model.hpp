@@ -7,7 +7,6 @@
 
 #include <array>
 #include <span>
-#include <optional>
 #include <vector>
 
 #include "trialsim/design.hpp"
@@ -31,8 +30,6 @@ public:
     if (single_rate_) return exp1_draw / rate_;
     return invert_general(exp1_draw);
   }
-  //! The constant hazard when the law is a plain exponential (event_time divides by it).
-  std::optional<double> constant_rate() const { return single_rate_ ? std::optional<double>(rate_) : std::nullopt; }
 
 private:
   double base_cumulative(double t) const;     // H0

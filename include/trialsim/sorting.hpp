@@ -149,11 +149,6 @@ public:
     sorting_detail::prefix_sums(ends_);
     for (const double t : times) bucketed_[--ends_[bucket_of(t)]] = t;
   }
-  void reset(std::span<const double> times) {
-    double latest = 0.0;
-    for (const double t : times) latest = std::max(latest, t);
-    reset(times, latest);
-  }
 
   //! Grows the scratch space to what `size` times need, so that reset allocates nothing.
   void reserve(std::size_t size) {

@@ -8,7 +8,6 @@
 
 #include <array>
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <vector>
 
@@ -121,7 +120,6 @@ private:
   BoundaryPlan plan_;
   std::uint64_t scenario_;
   std::vector<std::array<SurvivalDistribution, 2>> survival_; // [stratum][arm]
-  std::optional<std::vector<double>> exponential_rates_;       // [2 stratum + arm], when all are constant
   std::array<SurvivalDistribution, 2> dropout_;
   std::array<bool, 2> has_dropout_{false, false};
   ArrivalProcess arrivals_;

@@ -54,14 +54,6 @@ TrialSimulator::TrialSimulator(const Design& design, const BoundaryPlan& plan, s
       has_dropout_[arm] = true;
     }
   }
-  // When every law is a plain exponential, event times are one division by a looked-up rate.
-  std::vector<double> rates;
-  for (const auto& row : survival_) {
-    for (const SurvivalDistribution& law : row) {
-      if (const auto rate = law.constant_rate()) rates.push_back(*rate);
-    }
-  }
-  if (rates.size() == 2 * survival_.size()) exponential_rates_ = std::move(rates);
   any_crossover_ = design.crossover[CONTROL] > 0.0 || design.crossover[TREATMENT] > 0.0;
   any_exclusion_ = design.exclusion > 0.0;
   if (design.test.stratified) table_strata_ = static_cast<int>(design.allocation.strata.size());
@@ -120,33 +112,29 @@ void TrialSimulator::generate_patients(std::uint64_t replicate, TrialWorkspace& 
     std::fill(w.analysed.begin(), w.analysed.end(), std::uint8_t{1});
   }
   w.event_stream.exponentials(w.follow_up);  // the Exp(1) draws first, then their event times in place
-  if (exponential_rates_) {
-    // Constant hazards: the same division event_time makes, with the rate looked up by index.
-    const double* rates = exponential_rates_->data();
-    for (std::size_t i = 0; i < n; ++i) w.follow_up[i] /= rates[2 * w.stratum[i] + w.received[i]];
-  } else {
-    for (std::size_t i = 0; i < n; ++i) {
-      w.follow_up[i] = survival_[w.stratum[i]][w.received[i]].event_time(w.follow_up[i]);
-    }
-  }
-  const double fixed = design_.fixed_follow_up.value_or(INFINITE_TIME);
-  if (!has_dropout_[CONTROL] && !has_dropout_[TREATMENT]) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const double event = w.follow_up[i];
-      w.status[i] = event <= fixed ? 1 : 0;
-      w.follow_up[i] = std::min(event, fixed);
-    }
-    return;
-  }
   for (std::size_t i = 0; i < n; ++i) {
-    // Loss to follow-up is a property of the arm the patient was assigned to.
-    const int assigned = w.assigned[i];
-    const double dropout =
-        has_dropout_[assigned] ? dropout_[assigned].event_time(w.dropout_stream.exponential()) : INFINITE_TIME;
-    const double censor = std::min(dropout, fixed);
-    const double event = w.follow_up[i];
-    w.status[i] = event <= censor ? 1 : 0;
-    w.follow_up[i] = std::min(event, censor);
+    w.follow_up[i] = survival_[w.stratum[i]][w.received[i]].event_time(w.follow_up[i]);
+  }
+  // Censoring by the end of fixed follow-up and by loss to follow-up, which is a
+  // property of the arm the patient was assigned to. Without dropout the loop is
+  // instantiated with a constant censoring time, so it draws and tests nothing per patient.
+  const double fixed = design_.fixed_follow_up.value_or(INFINITE_TIME);
+  const auto censor_all = [&w, n](auto censor_of) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double censor = censor_of(i);
+      const double event = w.follow_up[i];
+      w.status[i] = event <= censor ? 1 : 0;
+      w.follow_up[i] = std::min(event, censor);
+    }
+  };
+  if (!has_dropout_[CONTROL] && !has_dropout_[TREATMENT]) {
+    censor_all([fixed](std::size_t) { return fixed; });
+  } else {
+    censor_all([&](std::size_t i) {
+      const int assigned = w.assigned[i];
+      return has_dropout_[assigned] ? std::min(dropout_[assigned].event_time(w.dropout_stream.exponential()), fixed)
+                                    : fixed;
+    });
   }
 }
 
