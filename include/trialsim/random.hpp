@@ -84,8 +84,11 @@ public:
 
   //! Uniform integer in [0, n) by multiply-and-shift of 32 bits (Lemire 2019):
   //! its bias, at most n / 2^32, is far below any Monte Carlo error.
-  std::uint32_t below(std::uint32_t n) {
-    return static_cast<std::uint32_t>((static_cast<std::uint64_t>(bits32()) * n) >> 32);
+  std::uint32_t below(std::uint32_t n) { return below(bits32(), n); }
+  //! The same mapping of given 32 random bits, for loops that split a 64-bit word
+  //! (operator()) themselves: its low half first, as bits32() hands them out.
+  static std::uint32_t below(std::uint32_t bits, std::uint32_t n) {
+    return static_cast<std::uint32_t>((static_cast<std::uint64_t>(bits) * n) >> 32);
   }
 
 private:

@@ -123,6 +123,7 @@ private:
   std::array<SurvivalDistribution, 2> dropout_;
   std::array<bool, 2> has_dropout_{false, false};
   ArrivalProcess arrivals_;
+  std::vector<double> fixed_entry_; // deterministic arrivals: the same in every replicate, computed once
   Allocator allocator_;
   int table_strata_ = 1; // strata of the event tables: allocation strata when stratified
   bool any_crossover_ = false; // streams that no patient needs are not drawn

@@ -60,21 +60,30 @@ void Allocator::assign(RandomStream& strata, RandomStream& allocation, std::span
     return;
   }
   // One stratum and permuted blocks, the common case: the same draws as draw_arm,
-  // with the block's counts kept in registers rather than in blocks_.
+  // with the block's counts kept in registers rather than in blocks_, and two
+  // patients to each 64-bit word, split as bits32() would split it.
   std::fill(stratum.begin(), stratum.end(), std::uint16_t{0});
   std::uint32_t control_left = 0;
   std::uint32_t total_left = 0;
-  for (std::size_t i = 0; i < arm.size(); ++i) {
+  const auto next_arm = [&](std::uint32_t bits) {
     if (total_left == 0) {
       control_left = static_cast<std::uint32_t>(block_controls_);
       total_left = static_cast<std::uint32_t>(block_size_);
     }
-    const std::uint32_t control = allocation.below(total_left) < control_left ? 1 : 0;
+    const std::uint32_t control = RandomStream::below(bits, total_left) < control_left ? 1 : 0;
     --total_left;
     control_left -= control;
     static_assert(CONTROL == 0 && TREATMENT == 1);
-    arm[i] = static_cast<std::uint8_t>(control ^ 1U);
+    return static_cast<std::uint8_t>(control ^ 1U);
+  };
+  const std::size_t n = arm.size();
+  std::size_t i = 0;
+  for (; i + 1 < n; i += 2) {
+    const std::uint64_t word = allocation();
+    arm[i] = next_arm(static_cast<std::uint32_t>(word));
+    arm[i + 1] = next_arm(static_cast<std::uint32_t>(word >> 32));
   }
+  if (i < n) arm[i] = next_arm(allocation.bits32());
 }
 
 } // namespace trialsim

@@ -54,6 +54,11 @@ TrialSimulator::TrialSimulator(const Design& design, const BoundaryPlan& plan, s
       has_dropout_[arm] = true;
     }
   }
+  if (design.enrollment.arrivals == Enrollment::Arrivals::deterministic) {
+    RandomStream unused;
+    fixed_entry_.resize(static_cast<std::size_t>(design.enrollment.sample_size));
+    arrivals_.sample(unused, fixed_entry_);
+  }
   any_crossover_ = design.crossover[CONTROL] > 0.0 || design.crossover[TREATMENT] > 0.0;
   any_exclusion_ = design.exclusion > 0.0;
   if (design.test.stratified) table_strata_ = static_cast<int>(design.allocation.strata.size());
@@ -91,7 +96,11 @@ void TrialSimulator::generate_patients(std::uint64_t replicate, TrialWorkspace& 
     stream->start(replicate);
   }
   w.event_calendar_ready = false;
-  arrivals_.sample(w.arrival_stream, w.entry);
+  if (fixed_entry_.empty()) {
+    arrivals_.sample(w.arrival_stream, w.entry);
+  } else {
+    std::copy(fixed_entry_.begin(), fixed_entry_.end(), w.entry.begin());
+  }
   w.allocator.assign(w.stratum_stream, w.allocation_stream, w.stratum, w.assigned);
   // Each purpose has its own stream, so each is drawn in a loop of its own; skipping a
   // stream nobody needs leaves every other number in place, and a used stream gives one
