@@ -76,14 +76,19 @@ void Allocator::assign(RandomStream& strata, RandomStream& allocation, std::span
     static_assert(CONTROL == 0 && TREATMENT == 1);
     return static_cast<std::uint8_t>(control ^ 1U);
   };
+  // The stream is drawn from a local copy: stores through a byte pointer may alias
+  // anything whose address is known, which would send the stream's state to memory
+  // and back around every store.
+  RandomStream stream = allocation;
   const std::size_t n = arm.size();
   std::size_t i = 0;
   for (; i + 1 < n; i += 2) {
-    const std::uint64_t word = allocation();
+    const std::uint64_t word = stream();
     arm[i] = next_arm(static_cast<std::uint32_t>(word));
     arm[i + 1] = next_arm(static_cast<std::uint32_t>(word >> 32));
   }
-  if (i < n) arm[i] = next_arm(allocation.bits32());
+  if (i < n) arm[i] = next_arm(stream.bits32());
+  allocation = stream;
 }
 
 } // namespace trialsim

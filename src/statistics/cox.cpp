@@ -332,10 +332,14 @@ bool small_step(double step, double beta) {
 }
 
 // Newton-Raphson from beta = 0, halving the step while the log-likelihood
-// decreases (Therneau & Grambsch 2000, ch. 3; R's coxph). Converged when
-// a full step changes beta by less than BETA_TOLERANCE relative or the
-// log-likelihood by less than LOG_LIKELIHOOD_TOLERANCE; the reported beta is the
-// last iterate, so its error is of the order of the square of that step.
+// decreases (Therneau & Grambsch 2000, ch. 3; R's coxph). Converged when the
+// next full step would change beta by less than BETA_TOLERANCE relative: that
+// step is Newton's estimate of the remaining distance to the maximum, so it is
+// taken without evaluating the likelihood there once more (beta's error is then
+// of the order of the square of the step; the information and log-likelihood
+// are those one step before, which differ from the ones at beta by a relative
+// amount of the order of the step and of its square). Also converged when a
+// step changes the log-likelihood by less than LOG_LIKELIHOOD_TOLERANCE.
 void newton_raphson(std::span<const EventTable> tables, Ties ties, const PartialLikelihood& at_zero,
                     CoxResult& result) {
   double beta = 0.0;
@@ -346,6 +350,11 @@ void newton_raphson(std::span<const EventTable> tables, Ties ties, const Partial
       break;  // numerically flat at an extreme beta; report the last iterate
     }
     double step = current.score / current.information;
+    if (small_step(step, beta + step)) {
+      beta += step;
+      result.converged = true;
+      break;
+    }
     PartialLikelihood candidate = evaluate(tables, ties, beta + step);
     int halvings = 0;
     while (decreases(current, candidate) && !small_step(step, beta) && halvings < MAX_HALVINGS) {
@@ -356,7 +365,7 @@ void newton_raphson(std::span<const EventTable> tables, Ties ties, const Partial
     const double change = candidate.log_likelihood - current.log_likelihood;
     beta += step;
     current = candidate;
-    if (halvings == 0 && (small_step(step, beta) || std::abs(change) < LOG_LIKELIHOOD_TOLERANCE)) {
+    if (halvings == 0 && std::abs(change) < LOG_LIKELIHOOD_TOLERANCE) {
       result.converged = true;
       break;
     }
