@@ -35,6 +35,9 @@ struct EventTable {
   std::vector<EventRow> rows;
   std::int32_t patients[2] = {0, 0}; //!< analysed per arm
   std::int32_t events[2] = {0, 0};   //!< total events per arm
+  //! Every row has exactly one event (no tied event times), as build_event_tables
+  //! finds it; false when not known, which is always safe.
+  bool single_events = false;
 };
 
 //! A stratum's patients and events per arm: what its table needs besides its event rows.

@@ -18,6 +18,10 @@
 #include <limits>
 #include <span>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "trialsim/statistics.hpp"
 
 namespace trialsim {
@@ -65,6 +69,8 @@ class LogSum {
   double value() const { return std::log(product_) + static_cast<double>(exponent_) * LN2; }
 
   // For the paired evaluation, which keeps the running products of two sums in one register.
+  static constexpr double LARGE = 0x1p+500;
+  static constexpr double SMALL = 0x1p-500;
   static bool out_of_range(double product) { return product > LARGE || product < SMALL; }
   double product() const { return product_; }
   void set_product(double product) { product_ = product; }
@@ -83,8 +89,6 @@ class LogSum {
   }
 
  private:
-  static constexpr double LARGE = 0x1p+500;
-  static constexpr double SMALL = 0x1p-500;
   static constexpr double LN2 = 0.693147180559945309417232121458176568;
   static constexpr std::uint64_t EXPONENT_BITS = 0x7ffULL << 52;
   static constexpr std::uint64_t ONE_EXPONENT = 1023ULL << 52;
@@ -149,6 +153,18 @@ using Pair = double __attribute__((vector_size(2 * sizeof(double))));
 // (with continuous times, nearly all): each lane performs the operations of
 // add_whole_risk_set with events = 1, in the same order, so the sums are
 // bit-identical to the scalar ones; the two divisions go in one instruction.
+// Whether either lane is out of LogSum's range: on x86-64 two comparisons and one
+// movmskpd, rather than moving each lane out.
+inline bool any_out_of_range(Pair product) {
+#ifdef __SSE2__
+  const __m128d too_large = _mm_cmpgt_pd(product, _mm_set1_pd(LogSum::LARGE));
+  const __m128d too_small = _mm_cmplt_pd(product, _mm_set1_pd(LogSum::SMALL));
+  return _mm_movemask_pd(_mm_or_pd(too_large, too_small)) != 0;
+#else
+  return LogSum::out_of_range(product[0]) || LogSum::out_of_range(product[1]);
+#endif
+}
+
 class PairedSums {
  public:
   PairedSums(Sums& even, Sums& odd) : even_(even), odd_(odd) { load(); }
@@ -165,7 +181,7 @@ class PairedSums {
     const Pair denominator = at_risk_control + treatment_weight;
     const Pair share = treatment_weight / denominator;
     product_ *= denominator;
-    if (LogSum::out_of_range(product_[0]) || LogSum::out_of_range(product_[1])) {
+    if (any_out_of_range(product_)) {
       renormalise_out_of_range();
     }
     share_sum_ += share;
@@ -222,7 +238,12 @@ PartialLikelihood evaluate(std::span<const EventTable> tables, double beta) {
     treatment_events += table.events[TREATMENT];
     const std::size_t rows = table.rows.size();
     std::size_t i = 0;
-    {
+    if (table.single_events) {  // the common case, without a test per row
+      PairedSums paired(even, odd);
+      for (; i + 1 < rows; i += 2) {
+        paired.add_single_events(table.rows[i], table.rows[i + 1], relative_hazard);
+      }
+    } else {
       PairedSums paired(even, odd);
       for (; i + 1 < rows; i += 2) {
         const EventRow& first = table.rows[i];

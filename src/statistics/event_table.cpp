@@ -36,6 +36,7 @@ void reset(EventTable& table) {
   table.rows.clear();  // keeps the capacity for the next call
   table.patients[CONTROL] = table.patients[TREATMENT] = 0;
   table.events[CONTROL] = table.events[TREATMENT] = 0;
+  table.single_events = false;
 }
 
 // Fills the table of one stratum from its observations sorted by time, up to its
@@ -81,6 +82,7 @@ void fill_table(std::span<const Observation> observations, const EventTotals& to
     run = run_treatment = run_events = run_treatment_events = 0;
   }
   table.rows.resize(static_cast<std::size_t>(row - table.rows.data()));
+  table.single_events = table.rows.size() == static_cast<std::size_t>(totals.events);
 }
 
 // Counts every observation into its stratum's totals and keeps, in `kept`, those at
