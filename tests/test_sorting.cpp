@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <numeric>
 #include <random>
 #include <span>
 #include <string>
@@ -89,5 +90,23 @@ TEST(OrderStatistics, EveryRankMatchesStdSort) {
     for (std::size_t k = 0; k < ranks.size(); ++k) ranks[k] = k + 1;
     std::shuffle(ranks.begin(), ranks.end(), std::mt19937(1));
     for (std::size_t k : ranks) ASSERT_EQ(order.smallest(k), expected[k - 1]) << "rank " << k;
+  }
+}
+
+// The running sums (four lanes at a time on x86-64, then a scalar tail) against
+// std::partial_sum, at every length around the lane width, with sums that wrap
+// around 2^32 as unsigned arithmetic does.
+TEST(PrefixSums, MatchStdPartialSumAtEveryLength) {
+  std::mt19937 engine(11);
+  for (std::size_t size = 0; size <= 19; ++size) {
+    for (const std::uint32_t largest : {3U, 0xFFFFFFFFU}) {
+      std::vector<std::uint32_t> counts(size);
+      std::uniform_int_distribution<std::uint32_t> count(0, largest);
+      for (std::uint32_t& c : counts) c = count(engine);
+      std::vector<std::uint32_t> expected(size);
+      std::partial_sum(counts.begin(), counts.end(), expected.begin());
+      sorting_detail::prefix_sums(counts);
+      EXPECT_EQ(counts, expected) << "size " << size << ", counts up to " << largest;
+    }
   }
 }

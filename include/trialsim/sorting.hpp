@@ -18,6 +18,10 @@
 #include <span>
 #include <vector>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace trialsim {
 
 namespace sorting_detail {
@@ -37,13 +41,29 @@ inline std::size_t bucket_index(double time, double scale, std::size_t last) {
   return std::min(static_cast<std::size_t>(static_cast<std::int64_t>(time * scale)), last);
 }
 
-// Running sums in place, the running total kept in a register rather than re-read
-// from the element just written.
+// Running sums in place. On x86-64 four at a time: the sums within a group of four
+// by two shifted additions (Hillis & Steele 1986), plus the running total of the
+// groups before, broadcast; the scalar loop keeps its total in a register rather
+// than re-reading the element just written.
 inline void prefix_sums(std::span<std::uint32_t> counts) {
+  std::size_t i = 0;
   std::uint32_t total = 0;
-  for (std::uint32_t& count : counts) {
-    total += count;
-    count = total;
+#ifdef __SSE2__
+  __m128i before = _mm_setzero_si128();  // the running total, in every lane
+  for (; i + 4 <= counts.size(); i += 4) {
+    auto* group = reinterpret_cast<__m128i*>(counts.data() + i);
+    __m128i sums = _mm_loadu_si128(group);
+    sums = _mm_add_epi32(sums, _mm_slli_si128(sums, 4));
+    sums = _mm_add_epi32(sums, _mm_slli_si128(sums, 8));
+    sums = _mm_add_epi32(sums, before);
+    _mm_storeu_si128(group, sums);
+    before = _mm_shuffle_epi32(sums, _MM_SHUFFLE(3, 3, 3, 3));
+  }
+  total = static_cast<std::uint32_t>(_mm_cvtsi128_si32(before));
+#endif
+  for (; i < counts.size(); ++i) {
+    total += counts[i];
+    counts[i] = total;
   }
 }
 
