@@ -1,18 +1,20 @@
 #pragma once
 //! \file random.hpp
-//! Counter-based random streams (Philox4x64-10, Random123). The stream of
-//! replicate r for purpose `id` in scenario s under seed S is a pure function of
-//! (S, s, id, r): key = (S, s * 256 + id), counter = (r, block, 0, 0). A replicate
-//! can therefore be simulated by any thread, in any shard, in any order, with the
-//! same numbers; and each purpose has its own stream, so drawing dropout times
-//! never shifts the event times (common random numbers across designs).
+//! Counter-based random streams: Philox4x64-10 (Salmon, Moraes, Dror & Shaw 2011,
+//! "Parallel random numbers: as easy as 1, 2, 3"), the generator of Random123,
+//! with which the tests check it word for word. The stream of replicate r for
+//! purpose `id` in scenario s under seed S is a pure function of (S, s, id, r):
+//! key = (S, s * 256 + id), counter = (r, block, 0, 0). A replicate can therefore
+//! be simulated by any thread, in any shard, in any order, with the same numbers;
+//! and each purpose has its own stream, so drawing dropout times never shifts the
+//! event times (common random numbers across designs).
 //! Exp(1) draws come from Boost.Random's ziggurat, which needs no logarithm in
 //! all but about 1% of draws; they do not depend on any design parameter, so
 //! common random numbers across designs hold for every time drawn from them.
 
-#include <Random123/philox.h>
 #include <boost/random/exponential_distribution.hpp>
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -30,16 +32,62 @@ enum class StreamId : std::uint64_t {
   dropout = 7,
 };
 
+//! Philox4x64 with R rounds for counters whose last two words are zero, with the key
+//! schedule (the key bumped by the Weyl constants before each round after the first)
+//! computed once per key rather than in every block.
+template <int ROUNDS>
+class Philox4x64 {
+  __extension__ typedef unsigned __int128 Product;  // the full 128-bit product of two words (GCC, Clang)
+
+public:
+  using Block = std::array<std::uint64_t, 4>;
+
+  Philox4x64() : Philox4x64(0, 0) {}
+  Philox4x64(std::uint64_t key0, std::uint64_t key1) {
+    for (auto& round_key : round_keys_) {
+      round_key = {key0, key1};
+      key0 += WEYL_0;
+      key1 += WEYL_1;
+    }
+  }
+
+  //! The block of counter (c0, c1, 0, 0).
+  Block operator()(std::uint64_t c0, std::uint64_t c1) const {
+    // Round 1 with c2 = c3 = 0: the second product is zero.
+    const Product first = static_cast<Product>(MULTIPLIER_0) * c0;
+    std::uint64_t x0 = c1 ^ round_keys_[0][0];
+    std::uint64_t x1 = 0;
+    std::uint64_t x2 = static_cast<std::uint64_t>(first >> 64) ^ round_keys_[0][1];
+    std::uint64_t x3 = static_cast<std::uint64_t>(first);
+    for (int round = 1; round < ROUNDS; ++round) {
+      const Product product0 = static_cast<Product>(MULTIPLIER_0) * x0;
+      const Product product1 = static_cast<Product>(MULTIPLIER_1) * x2;
+      x0 = static_cast<std::uint64_t>(product1 >> 64) ^ x1 ^ round_keys_[round][0];
+      x1 = static_cast<std::uint64_t>(product1);
+      x2 = static_cast<std::uint64_t>(product0 >> 64) ^ x3 ^ round_keys_[round][1];
+      x3 = static_cast<std::uint64_t>(product0);
+    }
+    return {x0, x1, x2, x3};
+  }
+
+private:
+  static constexpr std::uint64_t MULTIPLIER_0 = 0xD2E7470EE14C6C93ULL;
+  static constexpr std::uint64_t MULTIPLIER_1 = 0xCA5A826395121157ULL;
+  static constexpr std::uint64_t WEYL_0 = 0x9E3779B97F4A7C15ULL;  // golden ratio
+  static constexpr std::uint64_t WEYL_1 = 0xBB67AE8584CAA73BULL;  // sqrt(3) - 1
+  std::array<std::array<std::uint64_t, 2>, ROUNDS> round_keys_;
+};
+
 class RandomStream {
 public:
   RandomStream() = default;
-  RandomStream(std::uint64_t seed, std::uint64_t scenario, StreamId id) {
-    key_ = {{seed, scenario * 256u + static_cast<std::uint64_t>(id)}};
-  }
+  RandomStream(std::uint64_t seed, std::uint64_t scenario, StreamId id)
+      : engine_(seed, scenario * 256u + static_cast<std::uint64_t>(id)) {}
 
   //! Positions the stream at the start of replicate `replicate`.
   void start(std::uint64_t replicate) {
-    counter_ = {{replicate, 0, 0, 0}};
+    replicate_ = replicate;
+    next_block_ = 0;
     next_word_ = WORDS;
     spare_half_ = false;
   }
@@ -47,7 +95,7 @@ public:
   //! Uniform on the open interval (0, 1): 53 random bits, offset by half a step.
   double uniform() {
     if (next_word_ == WORDS) refill();
-    const std::uint64_t bits = block_.v[next_word_++] >> 11;
+    const std::uint64_t bits = block_[next_word_++] >> 11;
     return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;
   }
 
@@ -66,7 +114,7 @@ public:
   static constexpr result_type max() { return ~result_type{0}; }
   result_type operator()() {
     if (next_word_ == WORDS) refill();
-    return block_.v[next_word_++];
+    return block_[next_word_++];
   }
 
   //! 32 random bits: the two halves of one 64-bit word in turn, for draws that
@@ -77,9 +125,9 @@ public:
       return static_cast<std::uint32_t>(spare_);
     }
     if (next_word_ == WORDS) refill();
-    spare_ = block_.v[next_word_++] >> 32;
+    spare_ = block_[next_word_++] >> 32;
     spare_half_ = true;
-    return static_cast<std::uint32_t>(block_.v[next_word_ - 1]);
+    return static_cast<std::uint32_t>(block_[next_word_ - 1]);
   }
 
   //! Uniform integer in [0, n) by multiply-and-shift of 32 bits (Lemire 2019):
@@ -92,19 +140,17 @@ public:
   }
 
 private:
-  using Engine = r123::Philox4x64;
   static constexpr int WORDS = 4;
 
   void refill() {
-    block_ = engine_(counter_, key_);
-    ++counter_.v[1];
+    block_ = engine_(replicate_, next_block_++);
     next_word_ = 0;
   }
 
-  Engine engine_;
-  Engine::key_type key_{{0, 0}};
-  Engine::ctr_type counter_{{0, 0, 0, 0}};
-  Engine::ctr_type block_{{0, 0, 0, 0}};
+  Philox4x64<10> engine_;
+  std::uint64_t replicate_ = 0;
+  std::uint64_t next_block_ = 0;
+  std::array<std::uint64_t, WORDS> block_{};
   int next_word_ = WORDS;
   std::uint64_t spare_ = 0;
   bool spare_half_ = false;
