@@ -41,6 +41,20 @@ inline std::size_t bucket_index(double time, double scale, std::size_t last) {
   return std::min(static_cast<std::size_t>(static_cast<std::int64_t>(time * scale)), last);
 }
 
+// The largest of value_of(item) over the items, and at least 0 (values are not NaN).
+// Four running maxima, so that each comparison need not wait for the one before;
+// the maximum is exact, so the order of comparison cannot change it.
+template <class T, class ValueOf>
+double largest(std::span<const T> items, ValueOf value_of) {
+  double most[4] = {0.0, 0.0, 0.0, 0.0};
+  std::size_t i = 0;
+  for (; i + 4 <= items.size(); i += 4) {
+    for (std::size_t lane = 0; lane < 4; ++lane) most[lane] = std::max(most[lane], value_of(items[i + lane]));
+  }
+  for (; i < items.size(); ++i) most[0] = std::max(most[0], value_of(items[i]));
+  return std::max(std::max(most[0], most[1]), std::max(most[2], most[3]));
+}
+
 // Running sums in place. On x86-64 four at a time: the sums within a group of four
 // by two shifted additions (Hillis & Steele 1986), plus the running total of the
 // groups before, broadcast; the scalar loop keeps its total in a register rather
@@ -114,12 +128,13 @@ void distribution_sort(std::span<const T> items, std::size_t groups, TimeOf time
     insertion_sort(std::span<T>(sorted), SIZE_MAX, earlier);
     return;
   }
-  double latest = 0.0;
+#ifndef NDEBUG
   for (const T& item : items) {
     assert(time_of(item) >= 0.0);  // non-negative, not NaN
     assert(static_cast<std::size_t>(group_of(item)) < groups);
-    latest = std::max(latest, time_of(item));
   }
+#endif
+  const double latest = largest(items, time_of);
   const std::size_t buckets_per_group = size * BUCKETS_PER_ITEM;
   const double scale = static_cast<double>(buckets_per_group) / latest;
   if (!(latest > 0.0 && std::isfinite(latest) && std::isfinite(scale))) {  // all zero, or not finite

@@ -92,10 +92,8 @@ void fill_table(std::span<const Observation> observations, const EventTotals& to
 // event flag is a coin toss.
 std::size_t keep_until_last_event(std::span<const Observation> observations, std::span<EventTotals> totals,
                                   std::vector<Observation>& kept) {
-  double last_event = 0.0;
-  for (const Observation& observation : observations) {
-    last_event = std::max(last_event, observation.time * observation.event);  // times are finite
-  }
+  const double last_event = sorting_detail::largest(
+      observations, [](const Observation& observation) { return observation.time * observation.event; });  // times are finite
   kept.resize(observations.size());
   std::size_t count = 0;
   for (const Observation& observation : observations) {

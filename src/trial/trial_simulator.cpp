@@ -162,15 +162,12 @@ OrderStatistics& TrialSimulator::event_calendar(TrialWorkspace& w) const {
   // Written without a branch on the status, which is a coin toss per patient.
   const std::size_t n = w.entry.size();
   std::size_t events = 0;
-  double latest = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
-    const double t = w.entry[i] + w.follow_up[i];
-    const std::uint8_t kept = w.status[i] & w.analysed[i];
-    w.event_calendar[events] = t;
-    latest = std::max(latest, kept ? t : 0.0);
-    events += kept;
+    w.event_calendar[events] = w.entry[i] + w.follow_up[i];
+    events += w.status[i] & w.analysed[i];
   }
-  w.event_order.reset(std::span<const double>(w.event_calendar.data(), events), latest);
+  const std::span<const double> calendar(w.event_calendar.data(), events);
+  w.event_order.reset(calendar, sorting_detail::largest(calendar, [](double t) { return t; }));
   w.event_calendar_ready = true;
   return w.event_order;
 }
