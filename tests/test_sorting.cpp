@@ -110,3 +110,19 @@ TEST(PrefixSums, MatchStdPartialSumAtEveryLength) {
     }
   }
 }
+
+// The largest value (four running maxima, then a tail) against std::max_element at
+// every length around the lane width, the maximum placed in every position; 0 when empty.
+TEST(Largest, MatchesStdMaxElementWhereverTheMaximumIs) {
+  const auto identity = [](double t) { return t; };
+  EXPECT_EQ(sorting_detail::largest(std::span<const double>(), identity), 0.0);
+  for (std::size_t size = 1; size <= 11; ++size) {
+    for (std::size_t position = 0; position < size; ++position) {
+      std::vector<double> times = exponential_times(size, static_cast<std::uint32_t>(100 + size));
+      times[position] = 1e6;  // far above every exponential draw
+      EXPECT_EQ(sorting_detail::largest(std::span<const double>(times), identity),
+                *std::max_element(times.begin(), times.end()))
+          << "size " << size << ", maximum at " << position;
+    }
+  }
+}
