@@ -3,11 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <string>
 
 #include "trialsim/config.hpp"
 #include "trialsim/engine.hpp"
+#include "trialsim/model.hpp"
 #include "trialsim/trial.hpp"
 
 using namespace trialsim;
@@ -145,6 +147,37 @@ TEST(Trial, PatientRecordsReproduceEveryLookStatisticExactly) {
       EXPECT_EQ(tables[0].events[0], look.events[0]);
       EXPECT_EQ(tables[0].events[1], look.events[1]);
       EXPECT_EQ(std::exp(cox_fit(tables, Ties::efron).log_hr), look.hr);
+    }
+  }
+}
+
+TEST(Trial, EventTimesInvertTheCumulativeHazardOfTheArmReceived) {
+  // Open follow-up, no dropout: every follow-up is the event time drawn from the
+  // event stream, in each arm's exponential law (the simulator divides two patients
+  // at a time) or with a piecewise control law; an odd number of patients takes the
+  // last one alone. Crossover makes the arm received differ from the arm assigned.
+  for (const bool piecewise_control : {false, true}) {
+    Design design = design_with("", "  - {when: {events: 50}}",
+                                "crossover: {control_to_treatment: 0.3, treatment_to_control: 0.2}");
+    design.enrollment.sample_size = 101;
+    if (piecewise_control) {
+      design.survival[0][CONTROL].base.breaks = {0.0, 30.0};
+      design.survival[0][CONTROL].base.hazards = {0.017, 0.0027};
+    }
+    const TrialSimulator simulator(design, plan_boundaries(design));
+    const std::array<SurvivalDistribution, 2> laws{SurvivalDistribution(design.survival[0][CONTROL]),
+                                                   SurvivalDistribution(design.survival[0][TREATMENT])};
+    for (std::uint64_t r = 0; r < 20; ++r) {
+      const Simulated s = simulate(simulator, r);
+      RandomStream events(design.simulation.seed, 0, StreamId::event);
+      events.start(r);
+      ASSERT_EQ(s.workspace.follow_up.size(), 101u);
+      for (std::size_t p = 0; p < 101; ++p) {
+        const double expected = laws[s.workspace.received[p]].event_time(events.exponential());
+        ASSERT_EQ(s.workspace.follow_up[p], expected)
+            << (piecewise_control ? "piecewise" : "exponential") << ", replicate " << r << ", patient " << p;
+        ASSERT_EQ(s.workspace.status[p], 1);
+      }
     }
   }
 }

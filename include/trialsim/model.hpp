@@ -31,6 +31,9 @@ public:
     return invert_general(exp1_draw);
   }
 
+  //! The hazard of a plain exponential (event_time divides by it), or 0 for any other law.
+  double constant_hazard() const { return single_rate_ ? rate_ : 0.0; }
+
 private:
   double base_cumulative(double t) const;     // H0
   double base_inverse(double h) const;        // H0^-1

@@ -120,6 +120,7 @@ private:
   BoundaryPlan plan_;
   std::uint64_t scenario_;
   std::vector<std::array<SurvivalDistribution, 2>> survival_; // [stratum][arm]
+  std::vector<double> constant_hazards_; // [2 * stratum + arm] when every law is exponential, else empty
   std::array<SurvivalDistribution, 2> dropout_;
   std::array<bool, 2> has_dropout_{false, false};
   ArrivalProcess arrivals_;

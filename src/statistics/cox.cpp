@@ -22,6 +22,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "trialsim/double_pair.hpp"
 #include "trialsim/statistics.hpp"
 
 namespace trialsim {
@@ -144,10 +145,6 @@ void add_event_time(const EventTime& time, double relative_hazard, Sums& sums) {
   }
 }
 
-// Two doubles in one vector register (GCC and Clang vector extensions; SSE2 on
-// x86-64). Arithmetic on them is lane by lane and IEEE, so each lane computes
-// exactly what the scalar code computes.
-using Pair = double __attribute__((vector_size(2 * sizeof(double))));
 
 // The sums of even and odd rows, one per lane, for rows with a single event
 // (with continuous times, nearly all): each lane performs the operations of
@@ -155,7 +152,7 @@ using Pair = double __attribute__((vector_size(2 * sizeof(double))));
 // bit-identical to the scalar ones; the two divisions go in one instruction.
 // Whether either lane is out of LogSum's range: on x86-64 two comparisons and one
 // movmskpd, rather than moving each lane out.
-inline bool any_out_of_range(Pair product) {
+inline bool any_out_of_range(DoublePair product) {
 #ifdef __SSE2__
   const __m128d too_large = _mm_cmpgt_pd(product, _mm_set1_pd(LogSum::LARGE));
   const __m128d too_small = _mm_cmplt_pd(product, _mm_set1_pd(LogSum::SMALL));
@@ -173,13 +170,13 @@ class PairedSums {
   PairedSums& operator=(const PairedSums&) = delete;
 
   void add_single_events(const EventRow& first, const EventRow& second, double relative_hazard) {
-    const Pair at_risk_control = {static_cast<double>(first.at_risk[CONTROL]),
+    const DoublePair at_risk_control = {static_cast<double>(first.at_risk[CONTROL]),
                                   static_cast<double>(second.at_risk[CONTROL])};
-    const Pair at_risk_treatment = {static_cast<double>(first.at_risk[TREATMENT]),
+    const DoublePair at_risk_treatment = {static_cast<double>(first.at_risk[TREATMENT]),
                                     static_cast<double>(second.at_risk[TREATMENT])};
-    const Pair treatment_weight = at_risk_treatment * relative_hazard;
-    const Pair denominator = at_risk_control + treatment_weight;
-    const Pair share = treatment_weight / denominator;
+    const DoublePair treatment_weight = at_risk_treatment * relative_hazard;
+    const DoublePair denominator = at_risk_control + treatment_weight;
+    const DoublePair share = treatment_weight / denominator;
     product_ *= denominator;
     if (any_out_of_range(product_)) {
       renormalise_out_of_range();
@@ -198,9 +195,9 @@ class PairedSums {
     odd_.information = information_[1];
   }
   void load() {
-    product_ = Pair{even_.log_denominators.product(), odd_.log_denominators.product()};
-    share_sum_ = Pair{even_.share_sum, odd_.share_sum};
-    information_ = Pair{even_.information, odd_.information};
+    product_ = DoublePair{even_.log_denominators.product(), odd_.log_denominators.product()};
+    share_sum_ = DoublePair{even_.share_sum, odd_.share_sum};
+    information_ = DoublePair{even_.information, odd_.information};
   }
 
  private:
@@ -218,9 +215,9 @@ class PairedSums {
 
   Sums& even_;
   Sums& odd_;
-  Pair product_;
-  Pair share_sum_;
-  Pair information_;
+  DoublePair product_;
+  DoublePair share_sum_;
+  DoublePair information_;
 };
 
 bool single_event(const EventRow& row) { return row.events[CONTROL] + row.events[TREATMENT] == 1; }

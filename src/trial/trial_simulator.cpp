@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "trialsim/double_pair.hpp"
 #include "trialsim/sorting.hpp"
 #include "trialsim/trial.hpp"
 
@@ -47,6 +48,12 @@ TrialSimulator::TrialSimulator(const Design& design, const BoundaryPlan& plan, s
       allocator_(design.allocation) {
   for (const auto& row : design.survival) {
     survival_.push_back({SurvivalDistribution(row[CONTROL]), SurvivalDistribution(row[TREATMENT])});
+  }
+  for (const auto& row : survival_) {
+    for (const SurvivalDistribution& law : row) constant_hazards_.push_back(law.constant_hazard());
+  }
+  if (std::find(constant_hazards_.begin(), constant_hazards_.end(), 0.0) != constant_hazards_.end()) {
+    constant_hazards_.clear();
   }
   for (int arm : {CONTROL, TREATMENT}) {
     if (design.dropout[arm]) {
@@ -121,8 +128,22 @@ void TrialSimulator::generate_patients(std::uint64_t replicate, TrialWorkspace& 
     std::fill(w.analysed.begin(), w.analysed.end(), std::uint8_t{1});
   }
   w.event_stream.exponentials(w.follow_up);  // the Exp(1) draws first, then their event times in place
-  for (std::size_t i = 0; i < n; ++i) {
-    w.follow_up[i] = survival_[w.stratum[i]][w.received[i]].event_time(w.follow_up[i]);
+  if (constant_hazards_.empty()) {
+    for (std::size_t i = 0; i < n; ++i) {
+      w.follow_up[i] = survival_[w.stratum[i]][w.received[i]].event_time(w.follow_up[i]);
+    }
+  } else {
+    // Every law exponential: the division event_time makes, two patients to an instruction.
+    const double* hazards = constant_hazards_.data();
+    const auto hazard_of = [&](std::size_t i) { return hazards[2 * w.stratum[i] + w.received[i]]; };
+    std::size_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+      const DoublePair draws = {w.follow_up[i], w.follow_up[i + 1]};
+      const DoublePair times = draws / DoublePair{hazard_of(i), hazard_of(i + 1)};
+      w.follow_up[i] = times[0];
+      w.follow_up[i + 1] = times[1];
+    }
+    if (i < n) w.follow_up[i] /= hazard_of(i);
   }
   // Censoring by the end of fixed follow-up and by loss to follow-up, which is a
   // property of the arm the patient was assigned to. Without dropout the loop is
