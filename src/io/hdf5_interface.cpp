@@ -71,6 +71,29 @@ Handle open_attribute(hid_t object, const std::string& name) {
   return Handle(checked(H5Aopen(object, name.c_str(), H5P_DEFAULT), "cannot open " + full), H5Aclose, full);
 }
 
+// A stored dataset or attribute opened for reading, with its dataspace and file type.
+struct StoredValues {
+  std::string full;  // names it in messages
+  Handle object;
+  Handle space;
+  Handle file_type;
+};
+
+StoredValues open_stored(std::string full, Handle object, hid_t (*get_space)(hid_t), hid_t (*get_type)(hid_t)) {
+  Handle space(checked(get_space(object.id()), "cannot read the shape of " + full), H5Sclose, "dataspace of " + full);
+  Handle file_type(checked(get_type(object.id()), "cannot read the type of " + full), H5Tclose, "type of " + full);
+  return {std::move(full), std::move(object), std::move(space), std::move(file_type)};
+}
+
+StoredValues open_stored_dataset(hid_t parent, const std::string& name) {
+  return open_stored(name_of(parent, name), open_dataset(parent, name), H5Dget_space, H5Dget_type);
+}
+
+StoredValues open_stored_attribute(hid_t object, const std::string& name) {
+  return open_stored(name_of(object) + " attribute " + name, open_attribute(object, name), H5Aget_space,
+                     H5Aget_type);
+}
+
 std::vector<hsize_t> shape_of_space(hid_t space, const std::string& name) {
   const int rank = H5Sget_simple_extent_ndims(space);
   if (rank < 0) fail("cannot read the shape of " + name);
@@ -274,46 +297,39 @@ void write_attribute_raw(hid_t object, const std::string& name, hid_t type, cons
   check(H5Awrite(attribute.id(), type, data), "cannot write " + full);
 }
 
-void read_raw(hid_t parent, const std::string& name, hid_t type, std::size_t count, void* data) {
-  const std::string full = name_of(parent, name);
-  const Handle dataset = open_dataset(parent, name);
-  const Handle space(checked(H5Dget_space(dataset.id()), "cannot read the shape of " + full), H5Sclose,
-                     "dataspace of " + full);
-  const Handle file_type(checked(H5Dget_type(dataset.id()), "cannot read the type of " + full), H5Tclose,
-                         "type of " + full);
-  check_class(file_type.id(), type, full);
-  check_count(space.id(), count, full);
+namespace {
+
+// Checks that the stored values are `count` values of the class of `type`, then reads them with `read`.
+void read_checked(const StoredValues& stored, hid_t type, std::size_t count, herr_t (*read)(hid_t, hid_t, void*),
+                  void* data) {
+  check_class(stored.file_type.id(), type, stored.full);
+  check_count(stored.space.id(), count, stored.full);
   if (count == 0) return;
-  check(H5Dread(dataset.id(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "cannot read dataset " + full);
+  check(read(stored.object.id(), type, data), "cannot read " + stored.full);
+}
+
+herr_t read_whole_dataset(hid_t dataset, hid_t memory_type, void* data) {
+  return H5Dread(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+}
+
+}  // namespace
+
+void read_raw(hid_t parent, const std::string& name, hid_t type, std::size_t count, void* data) {
+  read_checked(open_stored_dataset(parent, name), type, count, read_whole_dataset, data);
 }
 
 void read_attribute_raw(hid_t object, const std::string& name, hid_t type, std::size_t count, void* data) {
-  const std::string full = name_of(object) + " attribute " + name;
-  const Handle attribute = open_attribute(object, name);
-  const Handle space(checked(H5Aget_space(attribute.id()), "cannot read the shape of " + full), H5Sclose,
-                     "dataspace of " + full);
-  const Handle file_type(checked(H5Aget_type(attribute.id()), "cannot read the type of " + full), H5Tclose,
-                         "type of " + full);
-  check_class(file_type.id(), type, full);
-  check_count(space.id(), count, full);
-  if (count == 0) return;
-  check(H5Aread(attribute.id(), type, data), "cannot read " + full);
+  read_checked(open_stored_attribute(object, name), type, count, H5Aread, data);
 }
 
 std::vector<hsize_t> dataset_shape(hid_t parent, const std::string& name) {
-  const std::string full = name_of(parent, name);
-  const Handle dataset = open_dataset(parent, name);
-  const Handle space(checked(H5Dget_space(dataset.id()), "cannot read the shape of " + full), H5Sclose,
-                     "dataspace of " + full);
-  return shape_of_space(space.id(), full);
+  const StoredValues stored = open_stored_dataset(parent, name);
+  return shape_of_space(stored.space.id(), stored.full);
 }
 
 std::vector<hsize_t> attribute_shape(hid_t object, const std::string& name) {
-  const std::string full = name_of(object) + " attribute " + name;
-  const Handle attribute = open_attribute(object, name);
-  const Handle space(checked(H5Aget_space(attribute.id()), "cannot read the shape of " + full), H5Sclose,
-                     "dataspace of " + full);
-  return shape_of_space(space.id(), full);
+  const StoredValues stored = open_stored_attribute(object, name);
+  return shape_of_space(stored.space.id(), stored.full);
 }
 
 std::size_t element_count(const std::vector<hsize_t>& shape) {
@@ -354,15 +370,11 @@ void write_attribute(hid_t object, const std::string& name, const std::string& v
 }
 
 std::vector<std::string> read_strings(hid_t parent, const std::string& name) {
-  const std::string full = name_of(parent, name);
-  const Handle dataset = open_dataset(parent, name);
-  const Handle space(checked(H5Dget_space(dataset.id()), "cannot read the shape of " + full), H5Sclose,
-                     "dataspace of " + full);
-  const Handle file_type(checked(H5Dget_type(dataset.id()), "cannot read the type of " + full), H5Tclose,
-                         "type of " + full);
-  return read_string_values(file_type.id(), space.id(), full, [&](hid_t memory_type, void* buffer) {
-    return H5Dread(dataset.id(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
-  });
+  const StoredValues stored = open_stored_dataset(parent, name);
+  return read_string_values(stored.file_type.id(), stored.space.id(), stored.full,
+                            [&](hid_t memory_type, void* buffer) {
+                              return read_whole_dataset(stored.object.id(), memory_type, buffer);
+                            });
 }
 
 bool has_attribute(hid_t object, const std::string& name) {
@@ -379,17 +391,13 @@ bool is_string_attribute(hid_t object, const std::string& name) {
 }
 
 std::string read_string_attribute(hid_t object, const std::string& name) {
-  const std::string full = name_of(object) + " attribute " + name;
-  const Handle attribute = open_attribute(object, name);
-  const Handle space(checked(H5Aget_space(attribute.id()), "cannot read the shape of " + full), H5Sclose,
-                     "dataspace of " + full);
-  const Handle file_type(checked(H5Aget_type(attribute.id()), "cannot read the type of " + full), H5Tclose,
-                         "type of " + full);
-  const std::vector<std::string> values =
-      read_string_values(file_type.id(), space.id(), full, [&](hid_t memory_type, void* buffer) {
-        return H5Aread(attribute.id(), memory_type, buffer);
-      });
-  if (values.size() != 1) throw Error(full + ": expected one string, found " + std::to_string(values.size()));
+  const StoredValues stored = open_stored_attribute(object, name);
+  const std::vector<std::string> values = read_string_values(
+      stored.file_type.id(), stored.space.id(), stored.full,
+      [&](hid_t memory_type, void* buffer) { return H5Aread(stored.object.id(), memory_type, buffer); });
+  if (values.size() != 1) {
+    throw Error(stored.full + ": expected one string, found " + std::to_string(values.size()));
+  }
   return values.front();
 }
 
