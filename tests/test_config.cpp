@@ -672,6 +672,10 @@ TEST(Config, BadInputIsRejectedWithTheExactMessage) {
        "test.yaml:13: enrollment.rates[1].rate: must be a non-negative number, got -0.164"},
       {"    - {from: 2190, rate: 0.164}", "    - {from: 2190, rate: 0}",
        "test.yaml:13: enrollment.rates[1].rate: the last period's rate must be positive, or enrolment never completes"},
+      // 2190 days at 0.041 enrol 89.79; the other 270.21 at 1e-6 a day take 270,210,000 days more.
+      {"    - {from: 2190, rate: 0.164}", "    - {from: 2190, rate: 1e-6}",
+       "test.yaml:11: enrollment.rates: enrolling 360 patients at these rates takes 270212190 time units on "
+       "average; at most 1000000 is allowed (rates are arrivals per time unit)"},
       {"    - {from: 0, rate: 0.041}", "    - {from: 10, rate: 0.041}",
        "test.yaml:12: enrollment.rates[0].from: the first period must start at 0, got 10"},
       {"{completed_follow_up: 180}", "{events: 400}",

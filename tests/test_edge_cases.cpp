@@ -250,3 +250,21 @@ TEST(ExtremeDesigns, TiesEverywhereMatchAHandComputation) {
   EXPECT_NEAR(at_two.event_probability[TREATMENT], 0.6, 1e-15);
   EXPECT_NEAR(at_two.z, 0.0, 1e-14);
 }
+
+// Calendar dates from times (days after start_date), checked against Python's
+// datetime: 2013-01-27 + 4,050 days = 2024-02-29 and + 2,917,164 days = 9999-12-31.
+// A date after the year 9999, or a time too large for whole days, is left blank
+// rather than overflowing.
+TEST(ExtremeDesigns, CalendarDatesStopAtTheYear9999) {
+  Design design;
+  design.start_date = "2013-01-27";
+  EXPECT_EQ(calendar_date(design, 0.0), "2013-01-27");
+  EXPECT_EQ(calendar_date(design, 4050.5), "2024-02-29");
+  EXPECT_EQ(calendar_date(design, 2917164.0), "9999-12-31");
+  EXPECT_EQ(calendar_date(design, 2917165.0), "");
+  EXPECT_EQ(calendar_date(design, 1e22), "");
+  EXPECT_EQ(calendar_date(design, std::numeric_limits<double>::infinity()), "");
+  design.time_unit = "year";  // 365.25 days: one year after 2013-01-27 is day 365
+  EXPECT_EQ(calendar_date(design, 1.0), "2014-01-27");
+  EXPECT_EQ(calendar_date(design, 1e5), "");
+}

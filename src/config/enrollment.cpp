@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "design_parts.hpp"
+#include "trialsim/model.hpp"
 
 namespace trialsim::config {
 
@@ -11,6 +12,12 @@ namespace {
 
 // Far beyond any trial; keeps patient indices well inside an int.
 constexpr std::int64_t MAX_SAMPLE_SIZE = 100'000'000;
+
+// Longest expected enrolment, in time units: beyond any trial (2,700 years in days),
+// and short enough that a patient's entry time keeps its follow-up to better than
+// 1e-9 time units and calendar dates stay within four-digit years. Slower rates would
+// put the entry times so far out that adding the follow-up rounds it away.
+constexpr double MAX_ENROLMENT_TIME = 1e6;
 
 int read_sample_size(const Field& field) {
   const std::int64_t size = field.positive_integer();
@@ -92,14 +99,24 @@ std::vector<Site> read_sites(const Field& field) {
   return sites;
 }
 
+void check_enrolment_time(const Field& arrivals, const std::vector<RatePeriod>& periods, int sample_size) {
+  const double expected_time = ArrivalProcess(periods).time_of_cumulative(static_cast<double>(sample_size));
+  if (!(expected_time <= MAX_ENROLMENT_TIME)) {
+    arrivals.fail("enrolling " + std::to_string(sample_size) + " patients at these rates takes " +
+                  format_number(expected_time) + " time units on average; at most " +
+                  std::to_string(static_cast<std::int64_t>(MAX_ENROLMENT_TIME)) + " is allowed (rates are arrivals per time unit)");
+  }
+}
+
 // Rates or sites from a mapping that holds one of them (the enrollment block or a named timeline).
-Timeline read_arrivals(const Field& field, const std::string& name) {
+Timeline read_arrivals(const Field& field, const std::string& name, int sample_size) {
   Timeline timeline{name, {}, {}};
   const Field rates = field.child("rates");
   const Field sites = field.child("sites");
   if (rates.present() && sites.present()) sites.fail("give either rates or sites, not both");
   if (rates.present()) {
     timeline.periods = read_rates(rates);
+    check_enrolment_time(rates, timeline.periods, sample_size);
     return timeline;
   }
   if (!sites.present()) rates.fail("is required (or give sites)");
@@ -109,6 +126,7 @@ Timeline read_arrivals(const Field& field, const std::string& name) {
     sites.fail("no site recruits after time " + format_number(timeline.periods.back().from) +
                ", so enrolment might never complete; leave out `to` for at least one site");
   }
+  check_enrolment_time(sites, timeline.periods, sample_size);
   return timeline;
 }
 
@@ -123,7 +141,7 @@ void read_timelines(const Field& field, Enrollment& enrollment) {
   std::vector<std::string> names;
   for (const auto& [name, body] : entries) {
     body.expect_keys({"rates", "sites"});
-    enrollment.timelines.push_back(read_arrivals(body, name.node().Scalar()));
+    enrollment.timelines.push_back(read_arrivals(body, name.node().Scalar(), enrollment.sample_size));
     names.push_back(enrollment.timelines.back().name);
   }
   const Field chosen = field.child("timeline");
@@ -149,7 +167,7 @@ Enrollment read_enrollment(const Field& field) {
     return enrollment;
   }
   if (field.has("timeline")) field.child("timeline").fail("names one of `timelines`, which is not given");
-  Timeline arrivals = read_arrivals(field, "");
+  Timeline arrivals = read_arrivals(field, "", enrollment.sample_size);
   enrollment.periods = std::move(arrivals.periods);
   enrollment.sites = std::move(arrivals.sites);
   return enrollment;

@@ -124,7 +124,12 @@ std::string calendar_date(const Design& design, double time) {
   if (design.time_unit == "week") days_per_unit = 7.0;
   if (design.time_unit == "month") days_per_unit = 365.25 / 12.0;
   if (design.time_unit == "year") days_per_unit = 365.25;
-  const year_month_day date{sys_days{start} + days{static_cast<long>(std::floor(time * days_per_unit))}};
+  // Checked before the conversion to whole days, which could overflow; a date past
+  // the year 9999 is not written.
+  const double days_after_start = std::floor(time * days_per_unit);
+  if (std::fabs(days_after_start) > 4e6) return "";
+  const year_month_day date{sys_days{start} + days{static_cast<long>(days_after_start)}};
+  if (!date.ok() || static_cast<int>(date.year()) < 1 || static_cast<int>(date.year()) > 9999) return "";
   return format("%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
                 static_cast<unsigned>(date.day()));
 }
