@@ -11,6 +11,7 @@
 #include <string>
 
 #include "trialsim/analytic.hpp"
+#include "input_error.hpp"
 #include "trialsim/config.hpp"
 #include "trialsim/engine.hpp"
 #include "trialsim/error.hpp"
@@ -350,13 +351,8 @@ test: {target_power: 0.85}
   EXPECT_EQ(again.enrollment.arrivals, Enrollment::Arrivals::deterministic);
   EXPECT_EQ(again.test.target_power, design.test.target_power);
   EXPECT_EQ(again.resolved_yaml, design.resolved_yaml);
-  try {
-    std::string bad = yaml;
-    bad.replace(bad.find("deterministic"), 13, "uniform");
-    parse_design(bad, "design");
-    FAIL() << "no error";
-  } catch (const InputError& error) {
-    EXPECT_EQ(std::string(error.what()),
-              "design:5: enrollment.arrivals: unknown value 'uniform'; allowed: poisson, deterministic");
-  }
+  std::string bad = yaml;
+  bad.replace(bad.find("deterministic"), 13, "uniform");
+  EXPECT_EQ(trialsim::testing::input_error_of([&] { parse_design(bad, "design"); }),
+            "design:5: enrollment.arrivals: unknown value 'uniform'; allowed: poisson, deterministic");
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "input_error.hpp"
 #include "text_replace.hpp"
 #include "trialsim/config.hpp"
 #include "trialsim/error.hpp"
@@ -48,6 +49,7 @@ test:
   alpha: 0.05
 )";
 
+using trialsim::testing::input_error_of;
 using trialsim::testing::replaced;
 
 Design parse(const std::string& yaml, std::vector<Override> overrides = {}) {
@@ -56,13 +58,7 @@ Design parse(const std::string& yaml, std::vector<Override> overrides = {}) {
 
 // The what() of the InputError that parsing throws ("" and a failure when none).
 std::string error_of(const std::string& yaml, std::vector<Override> overrides = {}) {
-  try {
-    parse(yaml, overrides);
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "no InputError for:\n" << yaml;
-  return "";
+  return input_error_of([&] { parse(yaml, overrides); });
 }
 
 // The survival function of a model, from its definition in design.hpp.
@@ -566,12 +562,7 @@ TEST(Config, OverridesReplaceValuesBeforeValidation) {
 
 TEST(Config, OverrideErrors) {
   const auto error_of_set = [](const std::string& assignment) {
-    try {
-      parse(GOOD, {parse_override(assignment)});
-    } catch (const InputError& error) {
-      return std::string(error.what());
-    }
-    return std::string("no error");
+    return input_error_of([&] { parse(GOOD, {parse_override(assignment)}); });
   };
   EXPECT_EQ(error_of_set("enrollment.sample_size=-3"),
             "--set: enrollment.sample_size: must be a positive integer, got -3");
@@ -589,12 +580,7 @@ TEST(Config, OverrideErrors) {
             "information_fractions, futility, stratified, milestone, target_power");
 
   const auto parse_error = [](const std::string& assignment) {
-    try {
-      parse_override(assignment);
-    } catch (const InputError& error) {
-      return std::string(error.what());
-    }
-    return std::string("no error");
+    return input_error_of([&] { parse_override(assignment); });
   };
   EXPECT_EQ(parse_error("enrollment.sample_size"), "--set: expected path=value, got 'enrollment.sample_size'");
   EXPECT_EQ(parse_error("=3"), "--set: expected path=value, got '=3'");
@@ -763,25 +749,15 @@ TEST(Config, BadInputIsRejectedWithTheExactMessage) {
 TEST(Config, ErrorsInAFileNameThePathAsGiven) {
   const fs::path path = fs::temp_directory_path() / "trialsim_config_test_bad.yaml";
   std::ofstream(path) << replaced(GOOD, "{event_probability: 0.42, at: 180}", "{event_probability: 1.2, at: 180}");
-  try {
-    load_design(path.string());
-    ADD_FAILURE() << "no error";
-  } catch (const InputError& error) {
-    EXPECT_EQ(
-        std::string(error.what()),
-        path.string() + ":8: arms[1].survival.exponential.event_probability: must be a probability in (0, 1), got 1.2");
-  }
+  EXPECT_EQ(
+      input_error_of([&] { load_design(path.string()); }),
+      path.string() + ":8: arms[1].survival.exponential.event_probability: must be a probability in (0, 1), got 1.2");
   fs::remove(path);
 }
 
 TEST(Config, MissingFileAndEmptyText) {
   const std::string path = std::string(TRIALSIM_TEST_DATA) + "/config/no_such_design.yaml";
-  try {
-    load_design(path);
-    ADD_FAILURE() << "no error";
-  } catch (const InputError& error) {
-    EXPECT_EQ(std::string(error.what()), path + ": cannot read design file");
-  }
+  EXPECT_EQ(input_error_of([&] { load_design(path); }), path + ": cannot read design file");
   EXPECT_EQ(error_of(""), "test.yaml: the design file is empty");
   EXPECT_EQ(error_of("- a\n- b\n"),
             "test.yaml:1: the design file must be a mapping of keys (name, arms, enrollment, analyses, ...)");

@@ -17,11 +17,13 @@
 #include <string>
 #include <vector>
 
+#include "input_error.hpp"
 #include "trialsim/error.hpp"
 #include "trialsim/io.hpp"
 #include "trialsim/version.hpp"
 
 using namespace trialsim;
+using trialsim::testing::input_error_of;
 namespace fs = std::filesystem;
 
 namespace {
@@ -223,18 +225,6 @@ bool same_outcome(const TrialOutcome& found, const TrialOutcome& expected) {
     }
   }
   return found.stop_look == expected.stop_look;
-}
-
-// The what() of the InputError that `action` throws ("" and a failure when it throws none).
-template <class Action>
-std::string input_error_of(Action action) {
-  try {
-    action();
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "no InputError";
-  return "";
 }
 
 // An interpreter that has h5py ("" when none): the system one may have it when python3 on PATH does not.

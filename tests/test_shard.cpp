@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "file_comparison.hpp"
+#include "input_error.hpp"
 #include "scratch_folder.hpp"
 #include "trialsim/error.hpp"
 #include "trialsim/io.hpp"
@@ -24,18 +25,10 @@
 #include "trialsim/version.hpp"
 
 using namespace trialsim;
+using trialsim::testing::input_error_of;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string input_error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "no InputError";
-}
 
 // A small design (40 patients) so that runs of 70,000 replicates take a second.
 const std::string SMALL_DESIGN = R"(name: shard test
@@ -73,7 +66,7 @@ struct Outcome {
 };
 
 class ShardFiles : public ScratchFolderTest {
-protected:
+ protected:
   void SetUp() override {
     ScratchFolderTest::SetUp();
     std::ofstream(dir_ / "design.yaml") << SMALL_DESIGN;
@@ -124,7 +117,7 @@ protected:
   }
 };
 
-} // namespace
+}  // namespace
 
 TEST(Shard, RangesAreTheDocumentedFloorSplit) {
   EXPECT_EQ(make_shard(1, 3, 1000), (Shard{1, 3, 0, 333, 1000}));
@@ -187,7 +180,7 @@ TEST_F(ShardFiles, ThreeShardsMergeIntoTheFileOfASingleRun) {
     const std::vector<TrialOutcome> slice = read_replicates(single, 2, expected.begin, expected.size());
     const std::vector<TrialOutcome> stored = read_replicates(shards[static_cast<std::size_t>(k - 1)], 2);
     ASSERT_EQ(stored.size(), static_cast<std::size_t>(expected.size()));
-    for (std::size_t r = 0; r < stored.size(); r += 997) { // the interim is always performed: z is never NaN
+    for (std::size_t r = 0; r < stored.size(); r += 997) {  // the interim is always performed: z is never NaN
       EXPECT_EQ(stored[r].looks[0].z, slice[r].looks[0].z) << r;
       EXPECT_EQ(stored[r].looks[0].z, all[static_cast<std::size_t>(expected.begin) + r].looks[0].z) << r;
       EXPECT_EQ(stored[r].stop_look, slice[r].stop_look) << r;

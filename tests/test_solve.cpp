@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "input_error.hpp"
 #include "trialsim/boundaries.hpp"
 #include "trialsim/config.hpp"
 #include "trialsim/error.hpp"
@@ -25,12 +26,7 @@ const double Z80 = normal_quantile(0.8);     // 0.8416
 const double Z975 = normal_quantile(0.975);  // 1.96
 
 std::string error_of(const std::function<PowerPoint(double)>& power_at, const SolveSettings& settings) {
-  try {
-    solve_for_power(power_at, settings, "test.path");
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "no error";
+  return trialsim::testing::input_error_of([&] { solve_for_power(power_at, settings, "test.path"); });
 }
 
 }  // namespace
@@ -153,9 +149,10 @@ TEST(Solve, SchoenfeldEventsCountDropout) {
   // Exponential event hazard l and dropout hazard m: P(event before dropout within
   // 180 days) = l / (l + m) (1 - exp(-(l + m) 180)), per arm, half the patients each.
   const std::string danger = std::string(TRIALSIM_SOURCE_DIR) + "/configs/danger_shock.yaml";
-  const AnalyticPower with_dropout = schoenfeld_power(load_design(
-      danger, std::vector<Override>{{"dropout", "{control: {exponential: {hazard: 0.002}}, "
-                                                "pump: {exponential: {hazard: 0.004}}}"}}));
+  const AnalyticPower with_dropout =
+      schoenfeld_power(load_design(danger, std::vector<Override>{{"dropout",
+                                                                  "{control: {exponential: {hazard: 0.002}}, "
+                                                                  "pump: {exponential: {hazard: 0.004}}}"}}));
   ASSERT_TRUE(with_dropout.power);
   double expected = 0.0;
   for (const auto& [mortality, dropout] : {std::pair{0.60, 0.002}, std::pair{0.42, 0.004}}) {

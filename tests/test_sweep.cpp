@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "input_error.hpp"
 #include "scratch_folder.hpp"
 #include "trialsim/engine.hpp"
 #include "trialsim/error.hpp"
@@ -39,13 +40,7 @@ SweepDesign parse(const std::string& sweep, std::vector<Override> overrides = {}
 }
 
 std::string error_of(const std::string& sweep, std::vector<Override> overrides = {}) {
-  try {
-    parse(sweep, overrides);
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "no InputError for:\n" << sweep;
-  return "";
+  return trialsim::testing::input_error_of([&] { parse(sweep, overrides); });
 }
 
 double treatment_hazard(const Design& design) {
@@ -156,12 +151,7 @@ TEST(Sweep, TimelineErrorsNameTheKeyAndLine) {
   const auto error = [](const std::string& from, const std::string& to) {
     std::string text = TIMELINES;
     text.replace(text.find(from), from.size(), to);
-    try {
-      parse_design(text, "t.yaml");
-    } catch (const InputError& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
+    return trialsim::testing::input_error_of([&] { parse_design(text, "t.yaml"); });
   };
   EXPECT_EQ(error("timeline: as_it_happened", "timeline: as_planned"),
             "t.yaml:11: enrollment.timeline: unknown timeline 'as_planned'; defined: as_it_happened, "
@@ -308,7 +298,6 @@ namespace {
 
 class SweepFileTest : public ScratchFolderTest {
  protected:
-
   int trialsim(const std::string& arguments, std::string* out = nullptr) const {
     const fs::path stdout_path = dir_ / "stdout.txt";
     const std::string command = std::string(TRIALSIM_BINARY) + " " + arguments + " > " + stdout_path.string() + " 2> " +
@@ -322,7 +311,6 @@ class SweepFileTest : public ScratchFolderTest {
     }
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
-
 };
 
 std::string format_power_line(const Results& results) {
