@@ -103,9 +103,34 @@ public:
   double exponential() { return boost::random::exponential_distribution<double>()(*this); }
 
   //! The next out.size() Exp(1) draws, in order: the same numbers as as many calls of
-  //! exponential(), drawn in a loop that holds nothing but the generator.
+  //! exponential(). The ziggurat's fast path (about 99% of draws: one word, accepted
+  //! below the next layer) is Boost's, operation for operation, in a loop of its own;
+  //! any other draw goes to Boost from the same word.
   void exponentials(std::span<double> out) {
-    for (double& x : out) x = exponential();
+    const double* const layer_x = boost::random::detail::exponential_table<double>::table_x;
+    // The word position in a local, so that the loop does not carry it through memory.
+    int word = next_word_;
+    for (double& x : out) {
+      if (word == WORDS) {
+        refill();
+        word = 0;
+      }
+      const std::uint64_t bits = block_[word];
+      // Boost's generate_int_float_pair<double, 8> for 64-bit words: the low 8 bits pick
+      // the layer; the other 56, with bit 11 of the word cleared, scaled by 2^-56.
+      const std::uint64_t layer = bits & 0xffU;
+      const auto high = static_cast<std::int64_t>((bits & ~(std::uint64_t{1} << 11)) >> 8);
+      const double candidate = static_cast<double>(high) * 0x1p-56 * layer_x[layer];
+      if (candidate < layer_x[layer + 1]) [[likely]] {
+        ++word;
+        x = candidate;
+      } else {
+        next_word_ = word;
+        x = exponential_from_boost();
+        word = next_word_;
+      }
+    }
+    next_word_ = word;
   }
 
   // The uniform random bit generator interface that Boost.Random's distributions take.
@@ -141,6 +166,9 @@ public:
 
 private:
   static constexpr int WORDS = 4;
+
+  // Out of line: it is rare, and inlined it would crowd the fast loop's registers.
+  [[gnu::noinline]] double exponential_from_boost() { return exponential(); }
 
   void refill() {
     block_ = engine_(replicate_, next_block_++);
