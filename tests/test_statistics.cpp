@@ -461,6 +461,26 @@ TEST(Properties, ScoreTestIsLogrankWithoutTies) {
   EXPECT_LT(breslow.iterations, 10);
 }
 
+// logrank_z takes the fit's score test where it is the log-rank test (no tied
+// event times, one stratum or three) and the log-rank test itself where ties make
+// the two differ (integer times: the hypergeometric variance is below I(0)).
+TEST(Properties, LogrankZTakesTheScoreTestOnlyWithoutTies) {
+  StatisticsWorkspace workspace;
+  for (const int strata : {1, 3}) {
+    const std::vector<Observation> continuous = random_observations(360, strata, false, 11);
+    const auto tables = build_event_tables(continuous, strata, workspace);
+    const CoxResult cox = cox_fit(tables, Ties::efron);
+    EXPECT_EQ(logrank_z(tables, cox), cox.z_score);
+    EXPECT_NEAR(logrank_z(tables, cox), logrank(tables).z, 1e-12);
+    EXPECT_GT(std::abs(cox.z_score), 0.1);  // a real statistic, not the 0 of no information
+  }
+  const std::vector<Observation> tied = random_observations(360, 1, true, 11);
+  const auto tables = build_event_tables(tied, 1, workspace);
+  const CoxResult breslow = cox_fit(tables, Ties::breslow);
+  EXPECT_EQ(logrank_z(tables, breslow), logrank(tables).z);
+  EXPECT_GT(std::abs(breslow.z_score - logrank(tables).z), 1e-6);
+}
+
 // With every patient followed past the landmark or having the event before
 // it, KM is the observed proportion and Greenwood's variance p(1-p)/n, so the
 // milestone z is the unpooled two-proportion test.

@@ -90,6 +90,12 @@ struct CoxResult {
 //! stratified (separate baseline hazards) when given several tables.
 CoxResult cox_fit(std::span<const EventTable> tables, Ties ties);
 
+//! The log-rank z of `tables`, given their Cox fit. Without tied event times the
+//! log-rank test is the Cox score test at beta = 0 (U(0) = O - E, and I(0) is the
+//! hypergeometric variance), which the fit has computed: cox.z_score, equal to
+//! logrank(tables).z but for rounding. With ties, logrank(tables).z.
+double logrank_z(std::span<const EventTable> tables, const CoxResult& cox);
+
 struct MilestoneResult {
   double event_probability[2] = {0.0, 0.0}; //!< 1 - KM survival at the landmark, per arm
   double variance[2] = {0.0, 0.0};          //!< Greenwood variance of the KM estimate

@@ -48,4 +48,17 @@ LogrankResult logrank(std::span<const EventTable> tables) {
   return result;
 }
 
+// With one event per event time, each time adds d1 - p to U(0) and p (1 - p) to I(0),
+// p the treatment share of the risk set: O - E and the hypergeometric variance
+// n1 n0 / n^2 term by term: the score test is the log-rank test (Therneau & Grambsch
+// 2000, ch. 3). The two sums differ only in rounding.
+double logrank_z(std::span<const EventTable> tables, const CoxResult& cox) {
+  for (const EventTable& table : tables) {
+    if (!table.single_events) {
+      return logrank(tables).z;
+    }
+  }
+  return cox.z_score;
+}
+
 }  // namespace trialsim

@@ -13,9 +13,9 @@ namespace {
 
 constexpr double NOT_AVAILABLE = std::numeric_limits<double>::quiet_NaN();
 
-double statistic_z(Statistic statistic, const LogrankResult& logrank_result, const CoxResult& cox) {
+double statistic_z(Statistic statistic, std::span<const EventTable> tables, const CoxResult& cox) {
   switch (statistic) {
-  case Statistic::logrank: return logrank_result.z;
+  case Statistic::logrank: return logrank_z(tables, cox);
   case Statistic::cox_wald: return cox.z_wald;
   case Statistic::cox_score: return cox.z_score;
   case Statistic::cox_lr: return cox.z_lr;
@@ -277,9 +277,7 @@ void TrialSimulator::analyse(TrialWorkspace& w, LookOutcome& outcome) const {
     const auto all = table_strata_ > 1 ? build_event_tables(observations, 1, w.statistics) : tables;
     outcome.z = milestone(all.front(), design_.test.milestone).z;
   } else {
-    const LogrankResult logrank_result =
-        design_.test.statistic == Statistic::logrank ? logrank(tables) : LogrankResult{};
-    outcome.z = statistic_z(design_.test.statistic, logrank_result, cox);
+    outcome.z = statistic_z(design_.test.statistic, tables, cox);
   }
 }
 
