@@ -9,7 +9,7 @@
 //! and each purpose has its own stream, so drawing dropout times never shifts the
 //! event times (common random numbers across designs).
 //! Exp(1) draws come from Boost.Random's ziggurat, which needs no logarithm in
-//! all but about 1% of draws; they do not depend on any design parameter, so
+//! all but about 2% of draws; they do not depend on any design parameter, so
 //! common random numbers across designs hold for every time drawn from them.
 
 #include <boost/random/exponential_distribution.hpp>
@@ -99,11 +99,11 @@ public:
     return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;
   }
 
-  //! Exp(1) (ziggurat: one 64-bit word in about 99% of draws).
+  //! Exp(1) (ziggurat: one 64-bit word in about 98% of draws).
   double exponential() { return boost::random::exponential_distribution<double>()(*this); }
 
   //! The next out.size() Exp(1) draws, in order: the same numbers as as many calls of
-  //! exponential(). The ziggurat's fast path (about 99% of draws: one word, accepted
+  //! exponential(). The ziggurat's fast path (about 98% of draws: one word, accepted
   //! below the next layer) is Boost's, operation for operation, in a loop of its own;
   //! any other draw goes to Boost from the same word.
   void exponentials(std::span<double> out) {
