@@ -56,7 +56,7 @@ Design parse(const std::string& yaml, std::vector<Override> overrides = {}) {
   return parse_design(yaml, "test.yaml", overrides);
 }
 
-// The what() of the InputError that parsing throws ("" and a failure when none).
+// The what() of the InputError that parsing throws ("no InputError" when none).
 std::string error_of(const std::string& yaml, std::vector<Override> overrides = {}) {
   return input_error_of([&] { parse(yaml, overrides); });
 }
@@ -605,6 +605,24 @@ struct BadCase {
   const char* message;
 };
 
+// The enrolment limit: the expected arrivals may reach the sample size at time
+// 1,000,000 and no later (500 patients at 0.0005 a day: 500 / 0.0005 is exactly 1e6 in
+// doubles), whether given as rates, sites or any named timeline, chosen or not.
+TEST(Config, EnrolmentMayTakeUpToAMillionTimeUnits) {
+  const auto with_enrolment = [](const std::string& enrolment) {
+    return std::vector<Override>{{"enrollment", "{sample_size: 500, " + enrolment + "}"}};
+  };
+  EXPECT_NO_THROW(parse(GOOD, with_enrolment("rates: [{from: 0, rate: 0.0005}]")));
+  EXPECT_NO_THROW(parse(GOOD, with_enrolment("sites: [{name: a, rate: 0.0002}, {name: b, rate: 0.0003}]")));
+  EXPECT_EQ(error_of(GOOD, with_enrolment("rates: [{from: 0, rate: 0.000499}]")),
+            "--set: enrollment.rates: at these rates the expected arrivals reach 500 patients only at time "
+            "1002004.008016032; they must by time 1000000 (rates are arrivals per time unit)");
+  EXPECT_EQ(error_of(GOOD, with_enrolment("timelines: {fast: {rates: [{from: 0, rate: 1}]}, "
+                                          "slow: {rates: [{from: 0, rate: 1e-6}]}}, timeline: fast")),
+            "--set: enrollment.timelines.slow.rates: at these rates the expected arrivals reach 500 patients only "
+            "at time 5e+08; they must by time 1000000 (rates are arrivals per time unit)");
+}
+
 TEST(Config, BadInputIsRejectedWithTheExactMessage) {
   const BadCase cases[] = {
       {"follow_up:\n  fixed: 180", "follow_up:\n  fixd: 180",
@@ -660,8 +678,14 @@ TEST(Config, BadInputIsRejectedWithTheExactMessage) {
        "test.yaml:13: enrollment.rates[1].rate: the last period's rate must be positive, or enrolment never completes"},
       // 2190 days at 0.041 enrol 89.79; the other 270.21 at 1e-6 a day take 270,210,000 days more.
       {"    - {from: 2190, rate: 0.164}", "    - {from: 2190, rate: 1e-6}",
-       "test.yaml:11: enrollment.rates: enrolling 360 patients at these rates takes 270212190 time units on "
-       "average; at most 1000000 is allowed (rates are arrivals per time unit)"},
+       "test.yaml:11: enrollment.rates: at these rates the expected arrivals reach 360 patients only at time "
+       "270212190; they must by time 1000000 (rates are arrivals per time unit)"},
+      // Exactly at the limit is allowed: (360 - 89.79) / (1e6 - 2190) a day reaches 360 at 1e6 (see
+      // EnrolmentMayTakeUpToAMillionTimeUnits); sites are checked the same way.
+      {"  rates:\n    - {from: 0, rate: 0.041}\n    - {from: 2190, rate: 0.164}",
+       "  sites:\n    - {name: slow, rate: 0.0002}",
+       "test.yaml:11: enrollment.sites: at these rates the expected arrivals reach 360 patients only at time "
+       "1800000; they must by time 1000000 (rates are arrivals per time unit)"},
       {"    - {from: 0, rate: 0.041}", "    - {from: 10, rate: 0.041}",
        "test.yaml:12: enrollment.rates[0].from: the first period must start at 0, got 10"},
       {"{completed_follow_up: 180}", "{events: 400}",

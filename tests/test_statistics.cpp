@@ -479,6 +479,14 @@ TEST(Properties, LogrankZTakesTheScoreTestOnlyWithoutTies) {
   const CoxResult breslow = cox_fit(tables, Ties::breslow);
   EXPECT_EQ(logrank_z(tables, breslow), logrank(tables).z);
   EXPECT_GT(std::abs(breslow.z_score - logrank(tables).z), 1e-6);
+  // One tied pair of events in one stratum of three is enough for the log-rank test itself.
+  std::vector<Observation> one_tie = random_observations(360, 3, false, 11);
+  one_tie.push_back(patient(0.25, CONTROL, 1, 2));
+  one_tie.push_back(patient(0.25, TREATMENT, 1, 2));
+  const auto stratified = build_event_tables(one_tie, 3, workspace);
+  const CoxResult efron = cox_fit(stratified, Ties::efron);
+  EXPECT_FALSE(stratified[2].single_events);
+  EXPECT_EQ(logrank_z(stratified, efron), logrank(stratified).z);
 }
 
 // With every patient followed past the landmark or having the event before

@@ -13,10 +13,11 @@ namespace {
 // Far beyond any trial; keeps patient indices well inside an int.
 constexpr std::int64_t MAX_SAMPLE_SIZE = 100'000'000;
 
-// Longest expected enrolment, in time units: beyond any trial (2,700 years in days),
-// and short enough that a patient's entry time keeps its follow-up to better than
-// 1e-9 time units and calendar dates stay within four-digit years. Slower rates would
-// put the entry times so far out that adding the follow-up rounds it away.
+// Latest time by which the expected arrivals must reach the sample size, in time
+// units: beyond any trial (2,700 years in days), so a slower rate is a rate in the
+// wrong unit; and it keeps entry times resolved to about 1e-10 time units. Without
+// a limit, rates such as 1e-20 put entry times near 1e22, where a double's step
+// exceeds any follow-up and adding the follow-up to the entry rounds it away.
 constexpr double MAX_ENROLMENT_TIME = 1e6;
 
 int read_sample_size(const Field& field) {
@@ -100,11 +101,12 @@ std::vector<Site> read_sites(const Field& field) {
 }
 
 void check_enrolment_time(const Field& arrivals, const std::vector<RatePeriod>& periods, int sample_size) {
-  const double expected_time = ArrivalProcess(periods).time_of_cumulative(static_cast<double>(sample_size));
-  if (!(expected_time <= MAX_ENROLMENT_TIME)) {
-    arrivals.fail("enrolling " + std::to_string(sample_size) + " patients at these rates takes " +
-                  format_number(expected_time) + " time units on average; at most " +
-                  std::to_string(static_cast<std::int64_t>(MAX_ENROLMENT_TIME)) + " is allowed (rates are arrivals per time unit)");
+  const double time = ArrivalProcess(periods).time_of_cumulative(static_cast<double>(sample_size));
+  if (!(time <= MAX_ENROLMENT_TIME)) {
+    arrivals.fail("at these rates the expected arrivals reach " + std::to_string(sample_size) +
+                  " patients only at time " + format_number(time) + "; they must by time " +
+                  std::to_string(static_cast<std::int64_t>(MAX_ENROLMENT_TIME)) +
+                  " (rates are arrivals per time unit)");
   }
 }
 

@@ -129,7 +129,7 @@ std::string calendar_date(const Design& design, double time) {
   const double days_after_start = std::floor(time * days_per_unit);
   if (std::fabs(days_after_start) > 4e6) return "";
   const year_month_day date{sys_days{start} + days{static_cast<long>(days_after_start)}};
-  if (!date.ok() || static_cast<int>(date.year()) < 1 || static_cast<int>(date.year()) > 9999) return "";
+  if (!date.ok() || static_cast<int>(date.year()) < 0 || static_cast<int>(date.year()) > 9999) return "";
   return format("%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
                 static_cast<unsigned>(date.day()));
 }
