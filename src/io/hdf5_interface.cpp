@@ -384,10 +384,7 @@ bool has_attribute(hid_t object, const std::string& name) {
 }
 
 bool is_string_attribute(hid_t object, const std::string& name) {
-  const Handle attribute = open_attribute(object, name);
-  const Handle type(checked(H5Aget_type(attribute.id()), "cannot read the type of attribute " + name), H5Tclose,
-                    "type of attribute " + name);
-  return H5Tget_class(type.id()) == H5T_STRING;
+  return H5Tget_class(open_stored_attribute(object, name).file_type.id()) == H5T_STRING;
 }
 
 std::string read_string_attribute(hid_t object, const std::string& name) {
