@@ -124,10 +124,12 @@ std::string calendar_date(const Design& design, double time) {
   if (design.time_unit == "week") days_per_unit = 7.0;
   if (design.time_unit == "month") days_per_unit = 365.25 / 12.0;
   if (design.time_unit == "year") days_per_unit = 365.25;
-  // Checked before the conversion to whole days, which could overflow; a date past
-  // the year 9999 is not written.
+  // Checked before the conversion to whole days, which could overflow: 4,000,000 days
+  // (about 10,950 years) reach past the year 9999 from any four-digit start date, and a
+  // date past the year 9999 is not written.
+  constexpr double BEYOND_FOUR_DIGIT_YEARS = 4e6;
   const double days_after_start = std::floor(time * days_per_unit);
-  if (std::fabs(days_after_start) > 4e6) return "";
+  if (std::fabs(days_after_start) > BEYOND_FOUR_DIGIT_YEARS) return "";
   const year_month_day date{sys_days{start} + days{static_cast<long>(days_after_start)}};
   if (!date.ok() || static_cast<int>(date.year()) < 0 || static_cast<int>(date.year()) > 9999) return "";
   return format("%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
