@@ -234,7 +234,7 @@ TEST(Config, ShippedDefaultIsDanGerShockAsPlanned) {
   EXPECT_EQ(d.looks[1].name, "final");
   EXPECT_EQ(d.looks[1].triggers[0].kind, Trigger::Kind::all_completed);
   EXPECT_EQ(d.looks[1].triggers[0].value, 360.0);
-  EXPECT_EQ(d.test.statistic, Statistic::logrank);
+  EXPECT_EQ(d.test.statistic.kind, Statistic::logrank);
   EXPECT_EQ(d.test.ties, Ties::efron);
   EXPECT_EQ(d.test.sides, 2);
   EXPECT_EQ(d.test.alpha, 0.05);
@@ -262,7 +262,7 @@ TEST(Config, ShippedVariants) {
   EXPECT_DOUBLE_EQ(timeline.enrollment.periods[2].rate, 0.14);
   EXPECT_EQ(timeline.crossover, (std::array<double, 2>{0.017, 0.017}));
   EXPECT_EQ(timeline.exclusion, 0.014);
-  EXPECT_EQ(timeline.test.statistic, Statistic::cox_wald);
+  EXPECT_EQ(timeline.test.statistic.kind, Statistic::cox_wald);
   ASSERT_EQ(timeline.allocation.strata.size(), 2u);
   EXPECT_EQ(timeline.survival.size(), 2u);
 
@@ -487,7 +487,7 @@ TEST(Config, TestPlanChoices) {
   stratified: true
   milestone: 90
 )"));
-  EXPECT_EQ(d.test.statistic, Statistic::milestone);
+  EXPECT_EQ(d.test.statistic.kind, Statistic::milestone);
   EXPECT_EQ(d.test.ties, Ties::breslow);
   EXPECT_EQ(d.test.sides, 1);
   EXPECT_EQ(d.test.alpha, 0.025);
@@ -577,7 +577,7 @@ TEST(Config, OverrideErrors) {
             "--set: enrollment.sample_size: invalid YAML: end of sequence flow not found");
   EXPECT_EQ(error_of_set("test.sidez=1"),
             "--set: test.sidez: unknown key 'sidez'; allowed: statistic, ties, sides, alpha, boundary, "
-            "information_fractions, futility, stratified, milestone, target_power");
+            "information_fractions, futility, stratified, milestone, target_power, rho, gamma, weights, tau, compare");
 
   const auto parse_error = [](const std::string& assignment) {
     return input_error_of([&] { parse_override(assignment); });

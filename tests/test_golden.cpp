@@ -1,5 +1,5 @@
-// Golden digests of fixed-seed runs: every per-replicate record (look times, z,
-// HR, events, enrolment, decisions) of the shipped designs, hashed. A speed-up
+// Golden digests of fixed-seed runs: every per-replicate record of the shipped designs
+// (every column of /replicates, as outcome_columns.hpp lists them), hashed. A speed-up
 // that changes any result by accident changes a digest. When a change of the
 // random streams or of a statistic is deliberate, regenerate the digests with
 //   TRIALSIM_UPDATE_GOLDEN=1 build/tests/test_golden
@@ -15,6 +15,7 @@
 
 #include "trialsim/config.hpp"
 #include "trialsim/engine.hpp"
+#include "trialsim/outcome_columns.hpp"
 #include "trialsim/shard.hpp"
 
 using namespace trialsim;
@@ -23,11 +24,6 @@ namespace {
 
 const std::string GOLDEN_FILE = std::string(TRIALSIM_TEST_DATA) + "/golden_digests.txt";
 constexpr std::int64_t REPLICATES = 4096;
-
-template <typename T>
-void append_bytes(std::string& bytes, const T& value) {
-  bytes.append(reinterpret_cast<const char*>(&value), sizeof value);
-}
 
 // The digest of every record of the first REPLICATES replicates, on two threads.
 std::string run_digest(const std::string& config) {
@@ -39,18 +35,8 @@ std::string run_digest(const std::string& config) {
   std::string bytes;
   options.on_block = [&](std::int64_t, std::span<const TrialOutcome> outcomes) {
     for (const TrialOutcome& outcome : outcomes) {
-      append_bytes(bytes, outcome.stop_look);
-      for (std::size_t k = 0; k < design.looks.size(); ++k) {
-        const LookOutcome& look = outcome.looks[k];
-        append_bytes(bytes, look.time);
-        append_bytes(bytes, look.z);
-        append_bytes(bytes, look.hr);
-        append_bytes(bytes, look.enrolled);
-        append_bytes(bytes, look.events[0]);
-        append_bytes(bytes, look.events[1]);
-        append_bytes(bytes, look.decision);
-        append_bytes(bytes, look.trigger_reached);
-      }
+      append_outcome_bytes(bytes, outcome, static_cast<int>(design.looks.size()),
+                           static_cast<int>(design.test.compare.size()));
     }
   };
   run_simulation(design, plan_boundaries(design), options);

@@ -11,12 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "trialsim/outcome.hpp"
+
 namespace trialsim {
 
 inline constexpr double INFINITE_TIME = std::numeric_limits<double>::infinity();
-inline constexpr int CONTROL = 0;
-inline constexpr int TREATMENT = 1;
-inline constexpr int MAX_LOOKS = 10;
 
 //! A cumulative hazard H0(t) with a closed-form inverse.
 struct BaseHazard {
@@ -118,7 +117,27 @@ struct Look {
   Population population = Population::all_randomised;
 };
 
-enum class Statistic { logrank, cox_wald, cox_score, cox_lr, milestone };
+//! The test statistic of a look. Adding one: docs/extending.md.
+enum class Statistic { logrank, cox_wald, cox_score, cox_lr, milestone, fleming_harrington, maxcombo, rmst };
+
+//! Fleming-Harrington weight S(t-)^rho (1 - S(t-))^gamma of the pooled Kaplan-Meier estimate.
+struct FlemingHarringtonWeight {
+  double rho = 0.0;
+  double gamma = 0.0;
+  bool operator==(const FlemingHarringtonWeight&) const = default;
+};
+
+//! Most components of a MaxCombo test (the size of its correlation matrix).
+inline constexpr int MAX_COMBO_COMPONENTS = 4;
+
+//! One statistic with its parameters, as the design's test or one of `test.compare`.
+struct StatisticSpec {
+  Statistic kind = Statistic::logrank;
+  FlemingHarringtonWeight weight;                     //!< fleming_harrington
+  std::vector<FlemingHarringtonWeight> components;    //!< maxcombo: 1 to MAX_COMBO_COMPONENTS weights
+  double landmark = INFINITE_TIME;                    //!< milestone: the landmark; rmst: tau
+  bool operator==(const StatisticSpec&) const = default;
+};
 enum class Ties { breslow, efron };
 
 struct Boundary {
@@ -139,7 +158,10 @@ struct Futility {
 };
 
 struct TestPlan {
-  Statistic statistic = Statistic::logrank;
+  StatisticSpec statistic;
+  //! Statistics decided beside `statistic` on the same trials, each by its own procedure
+  //! with the same boundaries (at most MAX_COMPARED).
+  std::vector<StatisticSpec> compare;
   Ties ties = Ties::efron;
   int sides = 2;
   double alpha = 0.05; //!< overall, of the `sides`-sided test
@@ -149,7 +171,8 @@ struct TestPlan {
   Futility futility;
   bool stratified = false;              //!< stratified log-rank / Cox by allocation strata
   std::optional<double> target_power;   //!< the power the design was sized for (trialsim design)
-  double milestone = INFINITE_TIME;     //!< landmark of the milestone statistic
+  //! Landmark of the milestone statistic and of the analytic landmark mortality.
+  double milestone = INFINITE_TIME;
 };
 
 struct Simulation {

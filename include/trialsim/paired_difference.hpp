@@ -11,7 +11,7 @@
 #include <span>
 #include <vector>
 
-#include "trialsim/trial.hpp"
+#include "trialsim/outcome.hpp"
 
 namespace trialsim {
 
@@ -20,6 +20,11 @@ struct PowerDifference {
   double se = 0.0;              //!< Monte Carlo SE of the difference, paired by replicate
   double independent_se = 0.0;  //!< what the SE would be for independent runs: sqrt(se_k^2 + se_0^2)
 };
+
+//! The paired difference p - p0 of two efficacy indicators over n replicates, from the
+//! counts of each and of the replicates where only one of them holds (gained: e = 1, e0 = 0).
+PowerDifference paired_power_difference(std::int64_t efficacy, std::int64_t reference_efficacy, std::int64_t gained,
+                                        std::int64_t lost, std::int64_t replicates);
 
 //! Folds blocks of outcomes, scenario after scenario, in replicate order.
 class PairedPowerDifference {

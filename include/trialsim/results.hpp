@@ -13,7 +13,8 @@
 
 #include "trialsim/boundaries.hpp"
 #include "trialsim/design.hpp"
-#include "trialsim/trial.hpp"
+#include "trialsim/outcome.hpp"
+#include "trialsim/paired_difference.hpp"
 
 namespace trialsim {
 
@@ -49,6 +50,20 @@ struct LookSummary {
   double mean_z = 0.0;
 };
 
+//! A statistic of `test.compare`, decided by its own procedure on the design's trials.
+struct ComparedSummary {
+  std::string key;   //!< statistic_key (names.hpp)
+  std::string label; //!< statistic_label
+  double power = 0.0; //!< P(efficacy at some look)
+  double power_se = 0.0;
+  double reject_probability = 0.0; //!< P(efficacy or harm at some look)
+  double reject_se = 0.0;
+  //! Its power minus the design statistic's, paired by replicate (paired_difference.hpp).
+  PowerDifference difference;
+  std::vector<double> look_reject_probability; //!< P(efficacy at look k)
+  std::vector<double> look_stop_probability;   //!< P(its procedure ends at look k)
+};
+
 struct Results {
   std::int64_t replicates = 0;
   std::uint64_t seed = 0;
@@ -58,6 +73,7 @@ struct Results {
   double reject_se = 0.0;
   Distribution events_at_stop, enrolled_at_stop, time_at_stop;
   std::vector<LookSummary> looks;
+  std::vector<ComparedSummary> compared; //!< one per statistic of test.compare
 };
 
 //! Quantiles of a positive quantity to a relative accuracy of 1e-4 in bounded
@@ -105,9 +121,11 @@ public:
   Results results() const;
 
 private:
+  void add_compared(const TrialOutcome& outcome, bool design_efficacy);
   struct LookCounts {
     std::int64_t performed = 0, efficacy = 0, harm = 0, futility = 0, stopped = 0, missed = 0;
     double z_sum = 0.0;
+    std::int64_t z_count = 0;
     DistributionAccumulator events{true}, events_control{true}, events_treatment{true}, enrolled{true}, time, hr;
   };
   const Design& design_;
@@ -116,6 +134,11 @@ private:
   std::int64_t efficacy_ = 0;
   std::int64_t harm_ = 0;
   std::vector<LookCounts> looks_;
+  struct ComparedCounts {
+    std::int64_t efficacy = 0, harm = 0, gained = 0, lost = 0;
+    std::vector<std::int64_t> look_efficacy, look_stopped;
+  };
+  std::vector<ComparedCounts> compared_;
   DistributionAccumulator events_at_stop_{true}, enrolled_at_stop_{true}, time_at_stop_;
 };
 

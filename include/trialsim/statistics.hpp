@@ -7,11 +7,13 @@
 //! the treatment arm (arm 1) does better, i.e. HR < 1.
 //! Nothing here allocates once the workspace vectors have reached their capacity.
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
 
 #include "trialsim/design.hpp"
+#include "trialsim/multivariate_normal.hpp"
 
 namespace trialsim {
 
@@ -107,5 +109,51 @@ struct MilestoneResult {
 //! Kaplan-Meier event probabilities at `landmark` per arm and their difference.
 //! The milestone comparison is unstratified: pass the table of all analysed patients.
 MilestoneResult milestone(const EventTable& table, double landmark);
+
+struct WeightedLogrankResult {
+  double score = 0.0;    //!< sum of w (O - E) in the treatment arm
+  double variance = 0.0; //!< sum of w^2 times the hypergeometric variance
+  double z = 0.0;        //!< -score / sqrt(variance); 0 when the variance is 0
+};
+
+//! Fleming-Harrington G(rho, gamma) weighted log-rank test, weights S(t-)^rho (1 - S(t-))^gamma
+//! of each stratum's pooled Kaplan-Meier estimate; stratified when given several tables.
+//! G(0, 0) is the log-rank test: the same sums, term by term.
+WeightedLogrankResult fleming_harrington(std::span<const EventTable> tables, const FlemingHarringtonWeight& weight);
+
+struct MaxComboResult {
+  int components = 0;
+  std::array<double, MAX_COMBO_COMPONENTS> z{}; //!< each component's weighted log-rank z
+  //! Estimated correlation of the components (identity where a component has no variance).
+  CorrelationMatrix correlation = CorrelationMatrix::Identity();
+  double p_benefit = 1.0; //!< P(max Z >= observed max) under H0, from the estimated correlation
+  double p_harm = 1.0;    //!< P(min Z <= observed min) under H0
+  double z_benefit = 0.0; //!< the normal quantile of p_benefit: -Phi^-1(p_benefit)
+  //! For two-sided tests: z_benefit, or Phi^-1(p_harm) when harm is the more significant tail.
+  double z_two_sided = 0.0;
+};
+
+//! The MaxCombo test: the largest of several Fleming-Harrington statistics, with its p-value
+//! from their estimated joint normal distribution. Components without variance are left
+//! out; with none left every z is 0.
+MaxComboResult maxcombo(std::span<const EventTable> tables, std::span<const FlemingHarringtonWeight> weights);
+
+struct RmstResult {
+  double rmst[2] = {0.0, 0.0};     //!< restricted mean survival time to tau, per arm
+  double variance[2] = {0.0, 0.0}; //!< its variance (Greenwood-type, as R's survfit)
+  double difference = 0.0;         //!< treatment minus control
+  double se = 0.0;
+  double z = 0.0;                  //!< difference / se; 0 when se == 0
+};
+
+//! Restricted mean survival time to `tau` per arm, the area under each arm's Kaplan-Meier
+//! curve, and its difference. Unstratified: pass the table of all analysed patients.
+RmstResult rmst(const EventTable& table, double tau);
+
+//! True when both arms' Kaplan-Meier curves reach `landmark` in `observations`: some
+//! patient of the arm is observed (at risk) at the landmark or later, or the arm's curve
+//! has dropped to 0 before it. Otherwise a Kaplan-Meier quantity at the landmark has no
+//! estimate (docs/edge_cases.md).
+bool reaches_landmark(std::span<const Observation> observations, const EventTable& table, double landmark);
 
 } // namespace trialsim

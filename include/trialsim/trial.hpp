@@ -14,37 +14,12 @@
 #include "trialsim/boundaries.hpp"
 #include "trialsim/design.hpp"
 #include "trialsim/model.hpp"
+#include "trialsim/outcome.hpp"
 #include "trialsim/random.hpp"
 #include "trialsim/sorting.hpp"
 #include "trialsim/statistics.hpp"
 
 namespace trialsim {
-
-//! What happened at one look of one trial. Codes of `decision`:
-enum Decision : std::int8_t {
-  NOT_PERFORMED = -1, //!< the trial had stopped at an earlier look
-  CONTINUE = 0,       //!< no boundary crossed at an interim look
-  EFFICACY = 1,       //!< efficacy boundary crossed in the direction of benefit (HR < 1)
-  HARM = 2,           //!< two-sided designs: boundary crossed in the direction of harm
-  FUTILITY = 3,       //!< futility boundary crossed (interim looks)
-  NO_REJECTION = 4,   //!< last look, no boundary crossed
-};
-
-struct LookOutcome {
-  double time = 0.0;              //!< calendar time of the data cut
-  double z = 0.0;                 //!< the design's test statistic (z > 0 favours treatment)
-  double hr = 0.0;                //!< Cox estimate of the HR, treatment vs control; 0 or inf when
-                                  //!< one arm has no events, NaN when none exists (docs/edge_cases.md)
-  std::int32_t enrolled = 0;      //!< randomised by the cut (in the look's population)
-  std::int32_t events[2] = {0, 0}; //!< analysed events per arm
-  std::int8_t decision = NOT_PERFORMED;
-  bool trigger_reached = true;    //!< false: the trigger never fired; the look used all data
-};
-
-struct TrialOutcome {
-  std::array<LookOutcome, MAX_LOOKS> looks;
-  std::int8_t stop_look = 0; //!< index of the look at which the trial ended
-};
 
 //! Patient-level data of one trial, as each look analysed it (for --keep-patients).
 struct PatientRecords {
@@ -81,6 +56,7 @@ struct TrialWorkspace {
   std::vector<Observation> observations; //!< one slot per patient; the first `observed` hold the look's data
   std::size_t observed = 0;
   StatisticsWorkspace statistics;
+  StatisticsWorkspace unstratified_statistics; //!< the Kaplan-Meier statistics' table when stratified
   Allocator allocator;
   RandomStream arrival_stream, stratum_stream, allocation_stream, crossover_stream, exclusion_stream,
       event_stream, dropout_stream;
@@ -113,8 +89,13 @@ private:
   double data_end(const TrialWorkspace& w) const;
   //! Number of patients that look `look` can analyse (first n, or everyone).
   int population_size(int look) const;
-  void analyse(TrialWorkspace& w, LookOutcome& outcome) const;
-  std::int8_t decide(int look, const LookOutcome& outcome) const;
+  struct LookData;
+  const EventTable& unstratified_table(LookData& data, TrialWorkspace& w) const;
+  double statistic_z(const StatisticSpec& spec, LookData& data, TrialWorkspace& w) const;
+  //! The look's statistics and decisions: the design's when `primary` (its procedure goes
+  //! on), and those of the compared statistics whose procedures go on.
+  void analyse(TrialWorkspace& w, bool primary, LookOutcome& outcome, int look) const;
+  std::int8_t decide(int look, double z, double hr) const;
 
   const Design& design_;
   BoundaryPlan plan_;

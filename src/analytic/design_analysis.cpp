@@ -117,9 +117,11 @@ DesignAnalysis analyse_design(const Design& design, const BoundaryPlan& plan) {
     analysis.notes.push_back("hazards are not proportional (crossover, strata, cure fractions or period hazard ratios): "
                              "the formulas and the drift use the average hazard ratio over the expected events");
   }
-  if (test.statistic != Statistic::logrank) {
+  if (test.statistic.kind != Statistic::logrank) {
     analysis.notes.push_back("the design's statistic is not the log-rank test; the group-sequential power is that of "
-                             "the log-rank test, which the Cox score test matches and the Wald and milestone tests approximate");
+                             "the log-rank test, which the Cox score test matches and the Wald and milestone tests "
+                             "approximate (under non-proportional hazards the weighted, MaxCombo and RMST tests can "
+                             "differ: simulate them, e.g. with test.compare)");
   }
   if (design.allocation.block_size > 0) {
     analysis.notes.push_back("allocation by permuted blocks is taken as independent allocation with the same shares "

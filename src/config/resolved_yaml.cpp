@@ -5,6 +5,7 @@
 // reads better than the hazards they imply and converts back identically.
 
 #include "design_parts.hpp"
+#include "trialsim/names.hpp"
 
 namespace trialsim::config {
 
@@ -133,57 +134,71 @@ YAML::Node look_node(const Look& look) {
   return node;
 }
 
-const char* statistic_name(Statistic statistic) {
-  switch (statistic) {
-    case Statistic::cox_wald: return "cox_wald";
-    case Statistic::cox_score: return "cox_score";
-    case Statistic::cox_lr: return "cox_lr";
-    case Statistic::milestone: return "milestone";
-    default: return "logrank";
+YAML::Node weight_node(const FlemingHarringtonWeight& weight) {
+  YAML::Node node = flow_mapping();
+  node["rho"] = number_node(weight.rho);
+  node["gamma"] = number_node(weight.gamma);
+  return node;
+}
+
+// The statistic's parameters as keys of `node` (the test block or an item of test.compare).
+void add_statistic_parameters(YAML::Node& node, const StatisticSpec& spec) {
+  switch (spec.kind) {
+    case Statistic::fleming_harrington:
+      node["rho"] = number_node(spec.weight.rho);
+      node["gamma"] = number_node(spec.weight.gamma);
+      break;
+    case Statistic::maxcombo: {
+      YAML::Node weights(YAML::NodeType::Sequence);
+      for (const FlemingHarringtonWeight& weight : spec.components) weights.push_back(weight_node(weight));
+      node["weights"] = weights;
+      break;
+    }
+    case Statistic::rmst: node["tau"] = number_node(spec.landmark); break;
+    case Statistic::milestone: node["milestone"] = number_node(spec.landmark); break;
+    case Statistic::logrank:
+    case Statistic::cox_wald:
+    case Statistic::cox_score:
+    case Statistic::cox_lr: break; // no parameters
   }
 }
 
-const char* spending_name(Boundary::Spending spending) {
-  switch (spending) {
-    case Boundary::Spending::pocock: return "pocock";
-    case Boundary::Spending::hsd: return "hsd";
-    case Boundary::Spending::power: return "power";
-    default: return "obrien_fleming";
+YAML::Node compare_node(const std::vector<StatisticSpec>& compare) {
+  YAML::Node list(YAML::NodeType::Sequence);
+  for (const StatisticSpec& spec : compare) {
+    YAML::Node item = flow_mapping();
+    item["statistic"] = text_node(std::string(name_of(STATISTIC_NAMES, spec.kind).key));
+    add_statistic_parameters(item, spec);
+    list.push_back(item);
   }
+  return list;
 }
 
 YAML::Node boundary_node(const Boundary& boundary) {
   YAML::Node node = flow_mapping();
+  node["family"] = text_node(std::string(name_of(BOUNDARY_FAMILY_NAMES, boundary.family).key));
   switch (boundary.family) {
-    case Boundary::Family::pocock: node["family"] = text_node("pocock"); break;
-    case Boundary::Family::haybittle_peto:
-      node["family"] = text_node("haybittle_peto");
-      node["interim_z"] = number_node(boundary.interim_z);
-      break;
-    case Boundary::Family::wang_tsiatis:
-      node["family"] = text_node("wang_tsiatis");
-      node["parameter"] = number_node(boundary.parameter);
-      break;
-    case Boundary::Family::nominal:
-      node["family"] = text_node("nominal");
-      node["alpha"] = number_list(boundary.nominal_alpha);
-      break;
+    case Boundary::Family::haybittle_peto: node["interim_z"] = number_node(boundary.interim_z); break;
+    case Boundary::Family::wang_tsiatis: node["parameter"] = number_node(boundary.parameter); break;
+    case Boundary::Family::nominal: node["alpha"] = number_list(boundary.nominal_alpha); break;
     case Boundary::Family::spending:
-      node["family"] = text_node("spending");
-      node["function"] = text_node(spending_name(boundary.spending));
+      node["function"] = text_node(std::string(name_of(SPENDING_NAMES, boundary.spending).key));
       if (boundary.spending == Boundary::Spending::hsd || boundary.spending == Boundary::Spending::power) {
         node["parameter"] = number_node(boundary.parameter);
       }
       break;
-    default: node["family"] = text_node("obrien_fleming"); break;
+    case Boundary::Family::obrien_fleming:
+    case Boundary::Family::pocock: break; // no parameters
   }
   return node;
 }
 
 YAML::Node test_node(const TestPlan& test) {
   YAML::Node node;
-  node["statistic"] = text_node(statistic_name(test.statistic));
-  node["ties"] = text_node(test.ties == Ties::efron ? "efron" : "breslow");
+  node["statistic"] = text_node(std::string(name_of(STATISTIC_NAMES, test.statistic.kind).key));
+  add_statistic_parameters(node, test.statistic);
+  if (!test.compare.empty()) node["compare"] = compare_node(test.compare);
+  node["ties"] = text_node(std::string(name_of(TIES_NAMES, test.ties).key));
   node["sides"] = integer_node(test.sides);
   node["alpha"] = number_node(test.alpha);
   node["boundary"] = boundary_node(test.boundary);
@@ -196,7 +211,9 @@ YAML::Node test_node(const TestPlan& test) {
   }
   node["stratified"] = boolean_node(test.stratified);
   if (test.target_power) node["target_power"] = number_node(*test.target_power);
-  if (test.milestone < INFINITE_TIME) node["milestone"] = number_node(test.milestone);
+  if (test.milestone < INFINITE_TIME && test.statistic.kind != Statistic::milestone) {
+    node["milestone"] = number_node(test.milestone);
+  }
   return node;
 }
 

@@ -1,7 +1,10 @@
 // test: the statistic, sidedness and alpha, the efficacy boundary, the planned
 // information fractions and the optional futility boundary.
 
+#include <algorithm>
+
 #include "design_parts.hpp"
+#include "trialsim/names.hpp"
 
 namespace trialsim::config {
 
@@ -15,24 +18,13 @@ std::string per_look_count(const std::string& what, std::size_t expected, std::s
   return "must give one value per " + what + " (" + std::to_string(expected) + "), got " + std::to_string(got);
 }
 
-Statistic read_statistic(const Field& field) {
-  const std::string name = field.choice({"logrank", "cox_wald", "cox_score", "cox_lr", "milestone"});
-  if (name == "cox_wald") return Statistic::cox_wald;
-  if (name == "cox_score") return Statistic::cox_score;
-  if (name == "cox_lr") return Statistic::cox_lr;
-  if (name == "milestone") return Statistic::milestone;
-  return Statistic::logrank;
-}
-
-Boundary::Family read_family(const Field& field) {
-  const std::string name =
-      field.choice({"obrien_fleming", "pocock", "haybittle_peto", "wang_tsiatis", "nominal", "spending"});
-  if (name == "pocock") return Boundary::Family::pocock;
-  if (name == "haybittle_peto") return Boundary::Family::haybittle_peto;
-  if (name == "wang_tsiatis") return Boundary::Family::wang_tsiatis;
-  if (name == "nominal") return Boundary::Family::nominal;
-  if (name == "spending") return Boundary::Family::spending;
-  return Boundary::Family::obrien_fleming;
+template <class Enum, std::size_t N>
+Enum read_enum(const Field& field, const EnumName<Enum> (&table)[N]) {
+  const std::string key = field.choice(keys_of(table));
+  for (const EnumName<Enum>& entry : table) {
+    if (entry.key == key) return entry.value;
+  }
+  field.fail("unknown value '" + key + "'");
 }
 
 // The keys that each family takes besides `family`.
@@ -47,16 +39,15 @@ std::vector<std::string> family_keys(Boundary::Family family) {
 }
 
 void read_spending(const Field& field, Boundary& boundary) {
-  const std::string name = field.required("function").choice({"obrien_fleming", "pocock", "hsd", "power"});
+  boundary.spending = read_enum(field.required("function"), SPENDING_NAMES);
   const Field parameter = field.child("parameter");
-  if (name == "obrien_fleming" || name == "pocock") {
-    boundary.spending = name == "pocock" ? Boundary::Spending::pocock : Boundary::Spending::obrien_fleming;
+  if (boundary.spending == Boundary::Spending::obrien_fleming || boundary.spending == Boundary::Spending::pocock) {
     if (parameter.present()) parameter.fail("only used by the hsd and power spending functions");
     return;
   }
-  boundary.spending = name == "hsd" ? Boundary::Spending::hsd : Boundary::Spending::power;
   // Hwang-Shih-DeCani gamma may be any real; the power function's rho must be positive.
-  boundary.parameter = name == "hsd" ? field.required("parameter").number() : field.required("parameter").positive();
+  boundary.parameter = boundary.spending == Boundary::Spending::hsd ? field.required("parameter").number()
+                                                                    : field.required("parameter").positive();
 }
 
 std::vector<double> read_nominal_alpha(const Field& field, std::size_t looks) {
@@ -72,7 +63,7 @@ Boundary read_boundary(const Field& field, std::size_t looks) {
   if (!field.present()) return boundary;
   field.expect_keys({"family", "interim_z", "parameter", "alpha", "function"});
   const Field family = field.required("family");
-  boundary.family = read_family(family);
+  boundary.family = read_enum(family, BOUNDARY_FAMILY_NAMES);
   field.expect_keys(family_keys(boundary.family),
                     joined(family_keys(boundary.family)) + " (with family " + family.text() + ")");
   switch (boundary.family) {
@@ -146,11 +137,136 @@ Futility read_futility(const Field& field, std::size_t looks, int sides) {
   return futility;
 }
 
-double read_milestone(const Field& field, const Design& design, Statistic statistic) {
-  if (field.present()) return field.positive();
-  if (design.fixed_follow_up) return *design.fixed_follow_up;
-  if (statistic == Statistic::milestone) field.fail("is required with statistic milestone (or give follow_up.fixed)");
-  return INFINITE_TIME;
+// A landmark (milestone, RMST tau): given, or the fixed follow-up. No patient is followed
+// past the fixed follow-up, so a later landmark could never be estimated.
+double read_landmark(const Field& field, const Design& design, const std::string& statistic) {
+  if (!field.present()) {
+    if (design.fixed_follow_up) return *design.fixed_follow_up;
+    field.fail("is required with statistic " + statistic + " (or give follow_up.fixed)");
+  }
+  const double landmark = field.positive();
+  if (design.fixed_follow_up && landmark > *design.fixed_follow_up) {
+    field.fail("must be at most follow_up.fixed (" + format_number(*design.fixed_follow_up) +
+               "): no patient is followed beyond it, got " + field.shown());
+  }
+  return landmark;
+}
+
+FlemingHarringtonWeight read_weight(const Field& holder) {
+  FlemingHarringtonWeight weight;
+  if (holder.has("rho")) weight.rho = holder.child("rho").non_negative();
+  if (holder.has("gamma")) weight.gamma = holder.child("gamma").non_negative();
+  return weight;
+}
+
+// The default MaxCombo: log-rank, and weights for late and for early differences
+// (Lin et al. 2020, "Alternative analysis methods for time to event endpoints under
+// nonproportional hazards", Stat Biopharm Res 12:187-198).
+const std::vector<FlemingHarringtonWeight> DEFAULT_COMBO{{0.0, 0.0}, {0.0, 1.0}, {1.0, 0.0}};
+
+std::vector<FlemingHarringtonWeight> read_combo(const Field& field) {
+  if (!field.present()) return DEFAULT_COMBO;
+  const std::vector<Field> items = field.items();
+  if (items.empty() || items.size() > static_cast<std::size_t>(MAX_COMBO_COMPONENTS)) {
+    field.fail("must list 1 to " + std::to_string(MAX_COMBO_COMPONENTS) + " weights {rho: R, gamma: G}, got " +
+               std::to_string(items.size()));
+  }
+  std::vector<FlemingHarringtonWeight> weights;
+  for (const Field& item : items) {
+    item.expect_keys({"rho", "gamma"});
+    const FlemingHarringtonWeight weight = read_weight(item);
+    if (std::find(weights.begin(), weights.end(), weight) != weights.end()) item.fail("repeats an earlier weight");
+    weights.push_back(weight);
+  }
+  return weights;
+}
+
+// Which statistic each parameter key belongs to.
+struct StatisticParameter {
+  std::string_view key;
+  Statistic statistic;
+};
+constexpr StatisticParameter STATISTIC_PARAMETERS[] = {{"rho", Statistic::fleming_harrington},
+                                                       {"gamma", Statistic::fleming_harrington},
+                                                       {"weights", Statistic::maxcombo},
+                                                       {"tau", Statistic::rmst},
+                                                       {"milestone", Statistic::milestone}};
+
+// A statistic and its parameters from the keys of `holder` (the test block, or an item of
+// test.compare); `statistic` names it. Parameters of another statistic are refused, so a
+// misplaced `rho` never goes unnoticed. The milestone key of the test block also serves
+// the analytic landmark, so there it is allowed with any statistic.
+StatisticSpec read_statistic(const Field& holder, const Field& statistic, const Design& design, bool test_block) {
+  StatisticSpec spec;
+  if (statistic.present()) spec.kind = read_enum(statistic, STATISTIC_NAMES);
+  const std::string name(name_of(STATISTIC_NAMES, spec.kind).key);
+  for (const StatisticParameter& parameter : STATISTIC_PARAMETERS) {
+    if (parameter.statistic == spec.kind || !holder.node().IsMap() || !holder.has(parameter.key)) continue;
+    if (test_block && parameter.key == "milestone") continue;
+    holder.child(parameter.key)
+        .fail("only used with statistic " + std::string(name_of(STATISTIC_NAMES, parameter.statistic).key) +
+              ", not " + name);
+  }
+  switch (spec.kind) {
+    case Statistic::fleming_harrington: spec.weight = read_weight(holder); break;
+    case Statistic::maxcombo: spec.components = read_combo(holder.child("weights")); break;
+    case Statistic::rmst: spec.landmark = read_landmark(holder.child("tau"), design, name); break;
+    case Statistic::milestone: spec.landmark = read_landmark(holder.child("milestone"), design, name); break;
+    case Statistic::logrank:
+    case Statistic::cox_wald:
+    case Statistic::cox_score:
+    case Statistic::cox_lr: break; // no parameters
+  }
+  return spec;
+}
+
+// The latest calendar time at which look `look` can cut the data, whatever happens in the
+// trial: only calendar-time triggers bound it.
+double latest_cut(const Look& look) {
+  double latest = look.combine == Look::Combine::first ? INFINITE_TIME : 0.0;
+  for (const Trigger& trigger : look.triggers) {
+    const double bound = trigger.kind == Trigger::Kind::time ? trigger.value : INFINITE_TIME;
+    latest = look.combine == Look::Combine::first ? std::min(latest, bound) : std::max(latest, bound);
+  }
+  return latest + look.lag;
+}
+
+// A Kaplan-Meier quantity at a landmark has no estimate at a look that cuts the data before
+// any patient can have been followed that long: refuse such a design rather than report an
+// extrapolation (docs/edge_cases.md has the rule for looks where it happens by chance).
+void check_landmark_reachable(const Field& where, const StatisticSpec& spec, const Design& design) {
+  if (spec.kind != Statistic::milestone && spec.kind != Statistic::rmst) return;
+  for (const Look& look : design.looks) {
+    const double latest = latest_cut(look);
+    if (latest < spec.landmark) {
+      where.fail(std::string(name_of(STATISTIC_NAMES, spec.kind).key) + " at " + format_number(spec.landmark) +
+                 " cannot be estimated at look '" + look.name + "', which cuts the data by time " +
+                 format_number(latest) + ", before any patient can be followed to " + format_number(spec.landmark));
+    }
+  }
+}
+
+std::vector<StatisticSpec> read_compare(const Field& field, const Design& design, const StatisticSpec& primary) {
+  std::vector<StatisticSpec> compare;
+  if (!field.present()) return compare;
+  const std::vector<Field> items = field.items();
+  if (items.empty() || items.size() > static_cast<std::size_t>(MAX_COMPARED)) {
+    field.fail("must list 1 to " + std::to_string(MAX_COMPARED) + " statistics, got " + std::to_string(items.size()));
+  }
+  for (const Field& item : items) {
+    StatisticSpec spec;
+    if (item.node().IsMap()) {
+      item.expect_keys({"statistic", "rho", "gamma", "weights", "tau", "milestone"});
+      spec = read_statistic(item, item.required("statistic"), design, false);
+    } else {
+      spec = read_statistic(item, item, design, false);
+    }
+    if (spec == primary) item.fail("is the design's own statistic (test.statistic), which is always decided");
+    if (std::find(compare.begin(), compare.end(), spec) != compare.end()) item.fail("repeats an earlier statistic");
+    check_landmark_reachable(item, spec, design);
+    compare.push_back(spec);
+  }
+  return compare;
 }
 
 void read_sides_and_alpha(const Field& test, TestPlan& plan) {
@@ -172,17 +288,25 @@ TestPlan read_test(const Field& test, const Design& design) {
   TestPlan plan;
   if (test.present()) {
     test.expect_keys({"statistic", "ties", "sides", "alpha", "boundary", "information_fractions", "futility",
-                      "stratified", "milestone", "target_power"});
+                      "stratified", "milestone", "target_power", "rho", "gamma", "weights", "tau", "compare"});
   }
-  if (test.has("statistic")) plan.statistic = read_statistic(test.child("statistic"));
-  if (test.has("ties"))
-    plan.ties = test.child("ties").choice({"efron", "breslow"}) == "efron" ? Ties::efron : Ties::breslow;
+  plan.statistic = read_statistic(test, test.child("statistic"), design, true);
+  check_landmark_reachable(test.child("statistic"), plan.statistic, design);
+  plan.compare = read_compare(test.child("compare"), design, plan.statistic);
+  if (test.has("ties")) plan.ties = read_enum(test.child("ties"), TIES_NAMES);
   read_sides_and_alpha(test, plan);
   plan.boundary = read_boundary(test.child("boundary"), design.looks.size());
   plan.information_fractions = information_fractions(test.child("information_fractions"), design);
   plan.futility = read_futility(test.child("futility"), design.looks.size(), plan.sides);
   if (test.has("stratified")) plan.stratified = test.child("stratified").boolean();
-  plan.milestone = read_milestone(test.child("milestone"), design, plan.statistic);
+  // The analytic landmark mortality: the milestone statistic's landmark, or the fixed follow-up.
+  if (plan.statistic.kind == Statistic::milestone) {
+    plan.milestone = plan.statistic.landmark;
+  } else if (test.has("milestone")) {
+    plan.milestone = read_landmark(test.child("milestone"), design, "milestone");
+  } else {
+    plan.milestone = design.fixed_follow_up.value_or(INFINITE_TIME);
+  }
   if (test.has("target_power")) plan.target_power = test.child("target_power").probability();
   return plan;
 }

@@ -195,6 +195,10 @@ bool Field::boolean() const {
 }
 
 std::string Field::choice(std::initializer_list<std::string_view> allowed) const {
+  return choice(std::span<const std::string_view>(allowed.begin(), allowed.size()));
+}
+
+std::string Field::choice(std::span<const std::string_view> allowed) const {
   if (!node_.IsScalar()) fail("must be one of " + joined(allowed) + ", got " + shown());
   for (std::string_view candidate : allowed) {
     if (node_.Scalar() == candidate) return node_.Scalar();
@@ -252,6 +256,10 @@ std::string joined(const std::vector<std::string>& names) {
 }
 
 std::string joined(std::initializer_list<std::string_view> names) {
+  return joined(std::span<const std::string_view>(names.begin(), names.size()));
+}
+
+std::string joined(std::span<const std::string_view> names) {
   std::vector<std::string> copies;
   for (std::string_view name : names) copies.emplace_back(name);
   return joined(copies);

@@ -10,6 +10,7 @@
 #include <initializer_list>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -84,6 +85,7 @@ class Field {
   bool boolean() const;
   //! One of `allowed`; "unknown value 'x'; allowed: a, b" otherwise.
   std::string choice(std::initializer_list<std::string_view> allowed) const;
+  std::string choice(std::span<const std::string_view> allowed) const;
 
   // Numbers with a range; the messages name the range.
   double positive() const;            // > 0
@@ -104,6 +106,7 @@ class Field {
 //! Joins names as "a, b, c".
 std::string joined(const std::vector<std::string>& names);
 std::string joined(std::initializer_list<std::string_view> names);
+std::string joined(std::span<const std::string_view> names);
 
 //! The shortest text that reads back as exactly `value` ("0.041", "180", "0.0050905045215613625").
 std::string format_number(double value);

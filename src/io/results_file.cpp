@@ -21,6 +21,7 @@
 #include "scenario_table.hpp"
 #include "trialsim/error.hpp"
 #include "trialsim/io.hpp"
+#include "trialsim/outcome_columns.hpp"
 #include "trialsim/version.hpp"
 
 namespace trialsim {
@@ -34,9 +35,6 @@ namespace {
 constexpr hsize_t CHUNK_ROWS = 8192;
 // Rows read at a time by read_replicates, so that its column buffers stay small.
 constexpr hsize_t READ_BLOCK_ROWS = 65536;
-
-const std::string DECISION_CODES =
-    "-1 not performed, 0 continue, 1 efficacy, 2 harm, 3 futility, 4 final look without rejection";
 
 // Per-look probabilities and plan values of /summary, read and written alike.
 struct LookField {
@@ -96,9 +94,37 @@ constexpr ResultField RESULT_FIELDS[] = {
     {"reject_any_se", &Results::reject_se},
 };
 
-// Per-look columns of /replicates, [replicate][look].
-constexpr const char* LOOK_COLUMNS[] = {"z",    "hr",       "events",   "events_control", "events_treatment",
-                                        "time", "enrolled", "decision", "trigger_reached"};
+// Per compared statistic values of /summary/compare, [compared].
+struct ComparedField {
+  const char* name;
+  double (*get)(const ComparedSummary&);
+  void (*set)(ComparedSummary&, double);
+};
+constexpr ComparedField COMPARED_FIELDS[] = {
+    {"power", [](const ComparedSummary& c) { return c.power; }, [](ComparedSummary& c, double v) { c.power = v; }},
+    {"power_se", [](const ComparedSummary& c) { return c.power_se; },
+     [](ComparedSummary& c, double v) { c.power_se = v; }},
+    {"reject_any", [](const ComparedSummary& c) { return c.reject_probability; },
+     [](ComparedSummary& c, double v) { c.reject_probability = v; }},
+    {"reject_any_se", [](const ComparedSummary& c) { return c.reject_se; },
+     [](ComparedSummary& c, double v) { c.reject_se = v; }},
+    {"power_difference", [](const ComparedSummary& c) { return c.difference.difference; },
+     [](ComparedSummary& c, double v) { c.difference.difference = v; }},
+    {"power_difference_se", [](const ComparedSummary& c) { return c.difference.se; },
+     [](ComparedSummary& c, double v) { c.difference.se = v; }},
+    {"power_difference_independent_se", [](const ComparedSummary& c) { return c.difference.independent_se; },
+     [](ComparedSummary& c, double v) { c.difference.independent_se = v; }},
+};
+
+// Per compared statistic and look, [compared, look].
+struct ComparedLookField {
+  const char* name;
+  std::vector<double> ComparedSummary::*member;
+};
+constexpr ComparedLookField COMPARED_LOOK_FIELDS[] = {
+    {"reject_probability", &ComparedSummary::look_reject_probability},
+    {"stop_probability", &ComparedSummary::look_stop_probability},
+};
 
 constexpr std::size_t QUANTILES = QUANTILE_LEVELS.size();
 
@@ -134,33 +160,31 @@ const std::string WRITING = "cannot write output file: ";
 
 // ---------------------------------------------------------------- writing
 
-// The columns of /replicates, open while the run appends to them.
-struct ReplicateDatasets {
-  hdf5::RowDataset z, hr, events, events_control, events_treatment, time, enrolled, decision, trigger_reached;
-  hdf5::RowDataset stop_look;
-
-  void close() {
-    for (hdf5::RowDataset* dataset : {&z, &hr, &events, &events_control, &events_treatment, &time, &enrolled,
-                                      &decision, &trigger_reached, &stop_look}) {
-      dataset->close();
-    }
+// The shape of a column of /replicates.
+std::vector<hsize_t> column_shape(const OutcomeColumn& column, std::int64_t replicates, int looks, int compared) {
+  const auto rows = static_cast<hsize_t>(replicates);
+  switch (column.extent) {
+  case ColumnExtent::replicate: return {rows};
+  case ColumnExtent::look: return {rows, static_cast<hsize_t>(looks)};
+  case ColumnExtent::look_and_compared: return {rows, static_cast<hsize_t>(looks), static_cast<hsize_t>(compared)};
   }
-};
+  return {rows};
+}
 
-std::string column_description(const std::string& column, const std::string& time_unit) {
-  const std::string per_look = "; [replicate, look]";
-  if (column == "z") return "test statistic of the look (z > 0 favours treatment)" + per_look;
-  if (column == "hr") return "Cox estimate of the hazard ratio, treatment vs control" + per_look;
-  if (column == "events") return "analysed events, both arms" + per_look;
-  if (column == "events_control") return "analysed events, control arm" + per_look;
-  if (column == "events_treatment") return "analysed events, treatment arm" + per_look;
-  if (column == "time") return "calendar time of the look's data cut, in " + time_unit + "s" + per_look;
-  if (column == "enrolled") return "patients randomised by the data cut (in the look's population)" + per_look;
-  if (column == "decision") return "decision at the look: " + DECISION_CODES + per_look;
-  if (column == "trigger_reached") {
-    return "1 when the look's trigger fired, 0 when it never did and the look used all data" + per_look;
+// The columns a file holds: those of the compared statistics only when there are some.
+bool stored(const OutcomeColumn& column, int compared) {
+  return column.extent != ColumnExtent::look_and_compared || compared > 0;
+}
+
+std::string column_description(const OutcomeColumn& column, const std::string& time_unit) {
+  std::string description = column.description;
+  if (column.in_time_unit) description += ", in " + time_unit + "s";
+  switch (column.extent) {
+  case ColumnExtent::replicate: break;
+  case ColumnExtent::look: description += "; [replicate, look]"; break;
+  case ColumnExtent::look_and_compared: description += "; [replicate, look, compared statistic]"; break;
   }
-  return "index (from 0) of the look at which the trial ended";
+  return description;
 }
 
 template <class T>
@@ -171,63 +195,65 @@ hdf5::RowDataset create_column(hid_t group, const std::string& name, const std::
   return dataset;
 }
 
-template <class T>
-hdf5::RowDataset replicate_column(hid_t group, const std::string& name, const std::vector<hsize_t>& shape,
-                                  const std::string& time_unit) {
-  return create_column<T>(group, name, shape, column_description(name, time_unit));
+// Calls action.template operator()<T>() with the C++ type that stores `type`.
+template <class Action>
+void with_stored_type(ColumnType type, Action action) {
+  switch (type) {
+  case ColumnType::float64: action.template operator()<double>(); return;
+  case ColumnType::int32: action.template operator()<std::int32_t>(); return;
+  case ColumnType::int8: action.template operator()<std::int8_t>(); return;
+  case ColumnType::uint8: action.template operator()<std::uint8_t>(); return;
+  }
 }
 
-ReplicateDatasets create_replicate_datasets(hid_t file, std::int64_t replicates, int looks,
+// The columns of /replicates, open while the run appends to them (one per stored column,
+// in the order of outcome_columns(); closed slots for columns the file does not hold).
+struct ReplicateDatasets {
+  std::vector<hdf5::RowDataset> columns;
+  int looks = 0;
+  int compared = 0;
+
+  void close() {
+    for (hdf5::RowDataset& dataset : columns) dataset.close();
+  }
+};
+
+ReplicateDatasets create_replicate_datasets(hid_t file, std::int64_t replicates, int looks, int compared,
                                             const std::string& time_unit) {
   const hdf5::Handle group = hdf5::create_group(file, "replicates");
-  const hid_t g = group.id();
-  const auto rows = static_cast<hsize_t>(replicates);
-  const std::vector<hsize_t> shape{rows, static_cast<hsize_t>(looks)};
   ReplicateDatasets d;
-  d.z = replicate_column<double>(g, "z", shape, time_unit);
-  d.hr = replicate_column<double>(g, "hr", shape, time_unit);
-  d.events = replicate_column<std::int32_t>(g, "events", shape, time_unit);
-  d.events_control = replicate_column<std::int32_t>(g, "events_control", shape, time_unit);
-  d.events_treatment = replicate_column<std::int32_t>(g, "events_treatment", shape, time_unit);
-  d.time = replicate_column<double>(g, "time", shape, time_unit);
-  d.enrolled = replicate_column<std::int32_t>(g, "enrolled", shape, time_unit);
-  d.decision = replicate_column<std::int8_t>(g, "decision", shape, time_unit);
-  d.trigger_reached = replicate_column<std::uint8_t>(g, "trigger_reached", shape, time_unit);
-  d.stop_look = replicate_column<std::int8_t>(g, "stop_look", {rows}, time_unit);
+  d.looks = looks;
+  d.compared = compared;
+  for (const OutcomeColumn& column : outcome_columns()) {
+    hdf5::RowDataset dataset;
+    if (stored(column, compared)) {
+      with_stored_type(column.type, [&]<class T>() {
+        dataset = create_column<T>(group.id(), column.name, column_shape(column, replicates, looks, compared),
+                                   column_description(column, time_unit));
+      });
+    }
+    d.columns.push_back(std::move(dataset));
+  }
   return d;
 }
 
-// Writes one per-look column of a block of outcomes as rows [first, first + outcomes.size()).
-template <class T, class Field>
-void write_look_column(hdf5::RowDataset& dataset, hsize_t first, std::span<const TrialOutcome> outcomes, int looks,
-                       Field field) {
-  std::vector<T> values;
-  values.reserve(outcomes.size() * static_cast<std::size_t>(looks));
-  for (const TrialOutcome& outcome : outcomes) {
-    for (int k = 0; k < looks; ++k) values.push_back(static_cast<T>(field(outcome.looks[static_cast<std::size_t>(k)])));
-  }
-  dataset.write_rows<T>(first, values);
-}
-
 // Writes a block of outcomes as rows [row, row + outcomes.size()) of /replicates.
-void write_replicate_block(ReplicateDatasets& d, hsize_t row, std::span<const TrialOutcome> outcomes, int looks) {
-  write_look_column<double>(d.z, row, outcomes, looks, [](const LookOutcome& o) { return o.z; });
-  write_look_column<double>(d.hr, row, outcomes, looks, [](const LookOutcome& o) { return o.hr; });
-  write_look_column<std::int32_t>(d.events, row, outcomes, looks,
-                                  [](const LookOutcome& o) { return o.events[CONTROL] + o.events[TREATMENT]; });
-  write_look_column<std::int32_t>(d.events_control, row, outcomes, looks,
-                                  [](const LookOutcome& o) { return o.events[CONTROL]; });
-  write_look_column<std::int32_t>(d.events_treatment, row, outcomes, looks,
-                                  [](const LookOutcome& o) { return o.events[TREATMENT]; });
-  write_look_column<double>(d.time, row, outcomes, looks, [](const LookOutcome& o) { return o.time; });
-  write_look_column<std::int32_t>(d.enrolled, row, outcomes, looks, [](const LookOutcome& o) { return o.enrolled; });
-  write_look_column<std::int8_t>(d.decision, row, outcomes, looks, [](const LookOutcome& o) { return o.decision; });
-  write_look_column<std::uint8_t>(d.trigger_reached, row, outcomes, looks,
-                                  [](const LookOutcome& o) { return o.trigger_reached ? 1 : 0; });
-  std::vector<std::int8_t> stops;
-  stops.reserve(outcomes.size());
-  for (const TrialOutcome& outcome : outcomes) stops.push_back(outcome.stop_look);
-  d.stop_look.write_rows<std::int8_t>(row, stops);
+void write_replicate_block(ReplicateDatasets& d, hsize_t row, std::span<const TrialOutcome> outcomes) {
+  const std::span<const OutcomeColumn> columns = outcome_columns();
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const OutcomeColumn& column = columns[i];
+    if (!stored(column, d.compared)) continue;
+    const std::size_t count = values_per_replicate(column, d.looks, d.compared);
+    const std::size_t per_look = column.extent == ColumnExtent::look_and_compared ? static_cast<std::size_t>(d.compared) : 1;
+    with_stored_type(column.type, [&]<class T>() {
+      std::vector<T> values;
+      values.reserve(outcomes.size() * count);
+      for (const TrialOutcome& outcome : outcomes) {
+        for (std::size_t j = 0; j < count; ++j) values.push_back(static_cast<T>(column.get(outcome, j / per_look, j % per_look)));
+      }
+      d.columns[i].write_rows<T>(row, values);
+    });
+  }
 }
 
 void write_distribution(hid_t parent, const std::string& name, const Distribution& distribution) {
@@ -258,6 +284,32 @@ void write_look_distribution(hid_t parent, const std::string& name, const std::v
   hdf5::write_attribute<double>(group.id(), "quantile_levels", QUANTILE_LEVELS);
 }
 
+// /summary/compare: the statistics of test.compare, decided on the same trials.
+void write_compared(hid_t summary, const std::vector<ComparedSummary>& compared, std::size_t looks) {
+  const hdf5::Handle group = hdf5::create_group(summary, "compare");
+  hdf5::write_attribute(group.id(), "description",
+                        "statistics of test.compare, each decided by its own group-sequential procedure on the "
+                        "design's trials; power_difference is its power minus the design statistic's, paired by "
+                        "replicate");
+  std::vector<std::string> keys, labels;
+  for (const ComparedSummary& c : compared) {
+    keys.push_back(c.key);
+    labels.push_back(c.label);
+  }
+  hdf5::write_strings(group.id(), "key", keys);
+  hdf5::write_strings(group.id(), "label", labels);
+  for (const ComparedField& field : COMPARED_FIELDS) {
+    std::vector<double> values;
+    for (const ComparedSummary& c : compared) values.push_back(field.get(c));
+    hdf5::write_vector<double>(group.id(), field.name, values);
+  }
+  for (const ComparedLookField& field : COMPARED_LOOK_FIELDS) {
+    std::vector<double> values;
+    for (const ComparedSummary& c : compared) values.insert(values.end(), (c.*field.member).begin(), (c.*field.member).end());
+    hdf5::write_matrix<double>(group.id(), field.name, compared.size(), looks, values);
+  }
+}
+
 void write_summary(hid_t file, const Results& results) {
   const hdf5::Handle summary = hdf5::create_group(file, "summary");
   for (const ResultField& field : RESULT_FIELDS) hdf5::write_scalar(summary.id(), field.name, results.*field.member);
@@ -281,6 +333,7 @@ void write_summary(hid_t file, const Results& results) {
   for (const StopDistributionField& field : STOP_DISTRIBUTIONS) {
     write_distribution(at_stop.id(), field.name, results.*field.member);
   }
+  if (!results.compared.empty()) write_compared(summary.id(), results.compared, results.looks.size());
 }
 
 void write_runtime(hid_t file, double seconds, int threads) {
@@ -525,12 +578,50 @@ std::int64_t stored_replicates(const ResultsFileReader& file) {
   return replicates;
 }
 
-void expect_replicate_shapes(const ResultsFileReader& file, std::int64_t replicates, int looks) {
-  const auto rows = static_cast<hsize_t>(replicates);
-  for (const char* column : LOOK_COLUMNS) {
-    file.expect_shape(std::string("/replicates/") + column, {rows, static_cast<hsize_t>(looks)});
+// The number of compared statistics of a results group: the length of /summary/compare/key.
+int stored_compared(const ResultsFileReader& file) {
+  if (!hdf5::exists(file.file(), file.at("/summary/compare/key").substr(1))) return 0;
+  const std::vector<hsize_t> shape = file.shape_of("/summary/compare/key");
+  if (shape.size() != 1 || shape[0] < 1 || shape[0] > static_cast<hsize_t>(MAX_COMPARED)) {
+    file.malformed("/summary/compare/key: expected 1 to " + std::to_string(MAX_COMPARED) + " names, found shape " +
+                   shape_text(shape));
   }
-  file.expect_shape("/replicates/stop_look", {rows});
+  return static_cast<int>(shape[0]);
+}
+
+std::vector<ComparedSummary> read_compared_summaries(const ResultsFileReader& file, int looks) {
+  const int count = stored_compared(file);
+  std::vector<ComparedSummary> compared(static_cast<std::size_t>(count));
+  if (count == 0) return compared;
+  const auto n = static_cast<hsize_t>(count);
+  const std::vector<std::string> keys = hdf5::read_strings(file.file(), file.at("/summary/compare/key"));
+  file.expect_shape("/summary/compare/label", {n});
+  const std::vector<std::string> labels = hdf5::read_strings(file.file(), file.at("/summary/compare/label"));
+  for (std::size_t c = 0; c < compared.size(); ++c) {
+    compared[c].key = keys[c];
+    compared[c].label = labels[c];
+  }
+  for (const ComparedField& field : COMPARED_FIELDS) {
+    const std::vector<double> values = file.read<double>(std::string("/summary/compare/") + field.name, {n});
+    for (std::size_t c = 0; c < compared.size(); ++c) field.set(compared[c], values[c]);
+  }
+  const auto per_look = static_cast<std::size_t>(looks);
+  for (const ComparedLookField& field : COMPARED_LOOK_FIELDS) {
+    const std::vector<double> values =
+        file.read<double>(std::string("/summary/compare/") + field.name, {n, static_cast<hsize_t>(looks)});
+    for (std::size_t c = 0; c < compared.size(); ++c) {
+      const auto begin = values.begin() + static_cast<std::ptrdiff_t>(c * per_look);
+      compared[c].*field.member = std::vector<double>(begin, begin + static_cast<std::ptrdiff_t>(per_look));
+    }
+  }
+  return compared;
+}
+
+void expect_replicate_shapes(const ResultsFileReader& file, std::int64_t replicates, int looks, int compared) {
+  for (const OutcomeColumn& column : outcome_columns()) {
+    if (!stored(column, compared)) continue;
+    file.expect_shape(std::string("/replicates/") + column.name, column_shape(column, replicates, looks, compared));
+  }
 }
 
 Distribution read_distribution(const ResultsFileReader& file, const std::string& group) {
@@ -576,39 +667,22 @@ std::vector<LookSummary> read_look_summaries(const ResultsFileReader& file, int 
   return summaries;
 }
 
-// Reads rows [first, first + count) of one per-look column into the outcomes.
-template <class T, class Store>
-void read_look_column(const ResultsFileReader& file, const std::string& column, hsize_t first,
-                      std::span<TrialOutcome> outcomes, int looks, Store store) {
-  const hdf5::RowDataset dataset = hdf5::RowDataset::open(file.file(), file.at("/replicates/" + column));
-  std::vector<T> values(outcomes.size() * static_cast<std::size_t>(looks));
-  dataset.read_rows<T>(first, values);
-  for (std::size_t r = 0; r < outcomes.size(); ++r) {
-    for (int k = 0; k < looks; ++k) {
-      store(outcomes[r].looks[static_cast<std::size_t>(k)], values[r * static_cast<std::size_t>(looks) + k]);
-    }
+// Reads rows [first, first + outcomes.size()) of every stored column into the outcomes.
+void read_replicate_block(const ResultsFileReader& file, hsize_t first, std::span<TrialOutcome> outcomes, int looks,
+                          int compared) {
+  for (const OutcomeColumn& column : outcome_columns()) {
+    if (column.set == nullptr || !stored(column, compared)) continue; // derived, or not in this file
+    const hdf5::RowDataset dataset = hdf5::RowDataset::open(file.file(), file.at(std::string("/replicates/") + column.name));
+    const std::size_t count = values_per_replicate(column, looks, compared);
+    const std::size_t per_look = column.extent == ColumnExtent::look_and_compared ? static_cast<std::size_t>(compared) : 1;
+    with_stored_type(column.type, [&]<class T>() {
+      std::vector<T> values(outcomes.size() * count);
+      dataset.read_rows<T>(first, values);
+      for (std::size_t r = 0; r < outcomes.size(); ++r) {
+        for (std::size_t j = 0; j < count; ++j) column.set(outcomes[r], j / per_look, j % per_look, values[r * count + j]);
+      }
+    });
   }
-}
-
-void read_replicate_block(const ResultsFileReader& file, hsize_t first, std::span<TrialOutcome> outcomes,
-                          int looks) {
-  read_look_column<double>(file, "z", first, outcomes, looks, [](LookOutcome& o, double v) { o.z = v; });
-  read_look_column<double>(file, "hr", first, outcomes, looks, [](LookOutcome& o, double v) { o.hr = v; });
-  read_look_column<double>(file, "time", first, outcomes, looks, [](LookOutcome& o, double v) { o.time = v; });
-  read_look_column<std::int32_t>(file, "enrolled", first, outcomes, looks,
-                                 [](LookOutcome& o, std::int32_t v) { o.enrolled = v; });
-  read_look_column<std::int32_t>(file, "events_control", first, outcomes, looks,
-                                 [](LookOutcome& o, std::int32_t v) { o.events[CONTROL] = v; });
-  read_look_column<std::int32_t>(file, "events_treatment", first, outcomes, looks,
-                                 [](LookOutcome& o, std::int32_t v) { o.events[TREATMENT] = v; });
-  read_look_column<std::int8_t>(file, "decision", first, outcomes, looks,
-                                [](LookOutcome& o, std::int8_t v) { o.decision = v; });
-  read_look_column<std::uint8_t>(file, "trigger_reached", first, outcomes, looks,
-                                 [](LookOutcome& o, std::uint8_t v) { o.trigger_reached = v != 0; });
-  const hdf5::RowDataset stop_look = hdf5::RowDataset::open(file.file(), file.at("/replicates/stop_look"));
-  std::vector<std::int8_t> stops(outcomes.size());
-  stop_look.read_rows<std::int8_t>(first, stops);
-  for (std::size_t r = 0; r < outcomes.size(); ++r) outcomes[r].stop_look = stops[r];
 }
 
 } // namespace
@@ -621,6 +695,7 @@ struct ResultsFileWriter::Impl {
   std::string time_unit;
   std::int64_t replicates = 0;
   int looks = 0;
+  int compared = 0; // statistics of test.compare
   std::int64_t written = 0; // replicates appended so far
   bool committed = false;
   std::optional<SweepDesign> sweep; // sweep files only
@@ -688,7 +763,10 @@ ResultsFileWriter::ResultsFileWriter(const std::string& path, const Design& desi
   w.time_unit = design.time_unit;
   w.replicates = replicates;
   w.looks = static_cast<int>(design.looks.size());
-  w.create(path, [&w] { w.columns = create_replicate_datasets(w.file.id(), w.replicates, w.looks, w.time_unit); });
+  w.compared = static_cast<int>(design.test.compare.size());
+  w.create(path, [&w] {
+    w.columns = create_replicate_datasets(w.file.id(), w.replicates, w.looks, w.compared, w.time_unit);
+  });
 }
 
 ResultsFileWriter::ResultsFileWriter(const std::string& path, const SweepDesign& sweep, std::int64_t replicates)
@@ -723,7 +801,7 @@ void ResultsFileWriter::append(std::int64_t first, std::span<const TrialOutcome>
                             " are outside the file's " + std::to_string(w.replicates));
   }
   const auto row = static_cast<hsize_t>(first);
-  reporting_errors(w.path, WRITING, [&] { write_replicate_block(w.columns, row, outcomes, w.looks); });
+  reporting_errors(w.path, WRITING, [&] { write_replicate_block(w.columns, row, outcomes); });
   w.written += count;
 }
 
@@ -768,7 +846,8 @@ void ResultsFileWriter::begin_scenario(std::size_t index) {
   w.written = 0;
   reporting_errors(w.path, WRITING, [&] {
     w.scenario = hdf5::create_group(w.file.id(), scenario_group(index));
-    w.columns = create_replicate_datasets(w.scenario.id(), w.replicates, w.looks, w.time_unit);
+    w.compared = static_cast<int>(design.test.compare.size());
+    w.columns = create_replicate_datasets(w.scenario.id(), w.replicates, w.looks, w.compared, w.time_unit);
   });
 }
 
@@ -861,8 +940,9 @@ StoredResults read_results(const std::string& path, const std::string& group) {
     for (const StopDistributionField& field : STOP_DISTRIBUTIONS) {
       results.*field.member = read_distribution(file, std::string("/summary/at_stop/") + field.name);
     }
+    results.compared = read_compared_summaries(file, looks);
     // The summary alone would pass for a whole file; check that the replicates are all there too.
-    expect_replicate_shapes(file, results.replicates, looks);
+    expect_replicate_shapes(file, results.replicates, looks, static_cast<int>(results.compared.size()));
     return stored;
   });
 }
@@ -877,7 +957,8 @@ std::vector<TrialOutcome> read_replicates(const std::string& path, int looks, st
   return reporting_errors(path, "", [&path, looks, first, count, &group] {
     const ResultsFileReader file(path, group);
     const std::int64_t replicates = stored_replicates(file);
-    expect_replicate_shapes(file, replicates, looks);
+    const int compared = stored_compared(file);
+    expect_replicate_shapes(file, replicates, looks, compared);
     const std::int64_t rows = count < 0 ? replicates - first : count; // -1: to the end
     if (first < 0 || rows < 0 || first + rows > replicates) {
       throw std::out_of_range("rows " + std::to_string(first) + " to " + std::to_string(first + rows) +
@@ -886,7 +967,8 @@ std::vector<TrialOutcome> read_replicates(const std::string& path, int looks, st
     std::vector<TrialOutcome> outcomes(static_cast<std::size_t>(rows));
     for (hsize_t done = 0; done < outcomes.size(); done += READ_BLOCK_ROWS) {
       const std::size_t block = std::min<std::size_t>(READ_BLOCK_ROWS, outcomes.size() - done);
-      read_replicate_block(file, static_cast<hsize_t>(first) + done, std::span(outcomes).subspan(done, block), looks);
+      read_replicate_block(file, static_cast<hsize_t>(first) + done, std::span(outcomes).subspan(done, block), looks,
+                           compared);
     }
     return outcomes;
   });

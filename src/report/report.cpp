@@ -2,49 +2,29 @@
 #include <cmath>
 
 #include "text_table.hpp"
+#include "trialsim/names.hpp"
 #include "trialsim/report.hpp"
 
 namespace trialsim {
 
 namespace {
 
-const char* statistic_name(Statistic statistic) {
-  switch (statistic) {
-  case Statistic::logrank: return "log-rank";
-  case Statistic::cox_wald: return "Cox Wald";
-  case Statistic::cox_score: return "Cox score";
-  case Statistic::cox_lr: return "Cox likelihood ratio";
-  case Statistic::milestone: return "milestone (KM difference)";
-  }
-  return "";
-}
-
-const char* spending_name(Boundary::Spending function) {
-  switch (function) {
-  case Boundary::Spending::obrien_fleming: return "O'Brien-Fleming type";
-  case Boundary::Spending::pocock: return "Pocock type";
-  case Boundary::Spending::hsd: return "Hwang-Shih-DeCani";
-  case Boundary::Spending::power: return "power family";
-  }
-  return "";
-}
-
 std::string boundary_name(const Boundary& boundary) {
+  std::string name(name_of(BOUNDARY_FAMILY_NAMES, boundary.family).label);
   switch (boundary.family) {
-  case Boundary::Family::nominal: return "nominal alphas as given";
-  case Boundary::Family::haybittle_peto: return format("Haybittle-Peto (interim z %.3g)", boundary.interim_z);
-  case Boundary::Family::obrien_fleming: return "classical O'Brien-Fleming";
-  case Boundary::Family::pocock: return "classical Pocock";
-  case Boundary::Family::wang_tsiatis: return format("Wang-Tsiatis (Delta %.3g)", boundary.parameter);
-  case Boundary::Family::spending: {
-    std::string name = std::string("Lan-DeMets spending, ") + spending_name(boundary.spending);
+  case Boundary::Family::haybittle_peto: return name + format(" (interim z %.3g)", boundary.interim_z);
+  case Boundary::Family::wang_tsiatis: return name + format(" (Delta %.3g)", boundary.parameter);
+  case Boundary::Family::spending:
+    name += ", " + std::string(name_of(SPENDING_NAMES, boundary.spending).label);
     if (boundary.spending == Boundary::Spending::hsd || boundary.spending == Boundary::Spending::power) {
       name += format(" (%g)", boundary.parameter);
     }
     return name;
+  case Boundary::Family::nominal:
+  case Boundary::Family::obrien_fleming:
+  case Boundary::Family::pocock: return name;
   }
-  }
-  return "";
+  return name;
 }
 
 std::string with_se(double p, double se) { return format("%.4f (%.4f)", p, se); }
@@ -66,7 +46,7 @@ void print_header(std::ostream& out, const Design& design) {
   const TestPlan& test = design.test;
   out << design.name << '\n';
   out << format("  %s-sided alpha %g, %s, %s; %d look%s\n", test.sides == 2 ? "two" : "one", test.alpha,
-                statistic_name(test.statistic), boundary_name(test.boundary).c_str(),
+                statistic_label(test.statistic).c_str(), boundary_name(test.boundary).c_str(),
                 static_cast<int>(design.looks.size()), design.looks.size() == 1 ? "" : "s");
 }
 
@@ -112,6 +92,25 @@ void print_accrual_table(std::ostream& out, const Design& design, const Results&
   out << "  (conditional on the trial reaching the look; HR = Cox estimate, treatment vs control)\n";
 }
 
+// The statistics of test.compare beside the design's, decided on the same trials.
+void print_compared_table(std::ostream& out, const Design& design, const Results& results) {
+  std::vector<std::string> header{"statistic", "power (SE)", "difference (paired SE)"};
+  for (const Look& look : design.looks) header.push_back("P(reject) " + look.name);
+  TextTable table(header);
+  std::vector<std::string> own{statistic_label(design.test.statistic) + " (the design's)",
+                               with_se(results.power, results.power_se), "-"};
+  for (const LookSummary& look : results.looks) own.push_back(format("%.4f", look.reject_probability));
+  table.add_row(std::move(own));
+  for (const ComparedSummary& compared : results.compared) {
+    std::vector<std::string> row{compared.label, with_se(compared.power, compared.power_se),
+                                 format("%+.4f (%.4f)", compared.difference.difference, compared.difference.se)};
+    for (double p : compared.look_reject_probability) row.push_back(format("%.4f", p));
+    table.add_row(std::move(row));
+  }
+  out << "  Statistics compared on the same trials (each with the design's boundaries):\n";
+  table.print(out);
+}
+
 } // namespace
 
 std::string calendar_date(const Design& design, double time) {
@@ -151,6 +150,10 @@ void print_results(std::ostream& out, const Design& design, const Results& resul
                 spread(results.time_at_stop, "%.0f").c_str(), design.time_unit.c_str());
   print_decision_table(out, design, results);
   out << '\n';
+  if (!results.compared.empty()) {
+    print_compared_table(out, design, results);
+    out << '\n';
+  }
   print_accrual_table(out, design, results);
 }
 

@@ -1,5 +1,6 @@
 #include "trialsim/paired_difference.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -12,6 +13,19 @@ bool efficacy(const TrialOutcome& outcome) {
 }
 
 }  // namespace
+
+PowerDifference paired_power_difference(std::int64_t efficacy, std::int64_t reference_efficacy, std::int64_t gained,
+                                        std::int64_t lost, std::int64_t replicates) {
+  const auto n = static_cast<double>(replicates);
+  // d_r = e_r - e0_r takes the values +1 (gained), -1 (lost) and 0.
+  const double gained_share = static_cast<double>(gained) / n;
+  const double lost_share = static_cast<double>(lost) / n;
+  const double mean = gained_share - lost_share;
+  const double variance = gained_share + lost_share - mean * mean;
+  const double p = static_cast<double>(efficacy) / n;
+  const double p0 = static_cast<double>(reference_efficacy) / n;
+  return {mean, std::sqrt(std::max(variance, 0.0) / n), std::sqrt((p * (1 - p) + p0 * (1 - p0)) / n)};
+}
 
 PairedPowerDifference::PairedPowerDifference(std::int64_t replicates)
     : reference_(static_cast<std::size_t>(replicates), false) {}
@@ -33,18 +47,11 @@ void PairedPowerDifference::add(std::size_t scenario, std::int64_t offset, std::
 }
 
 std::vector<PowerDifference> PairedPowerDifference::differences() const {
-  const auto n = static_cast<double>(reference_.size());
+  const auto n = static_cast<std::int64_t>(reference_.size());
   std::vector<PowerDifference> result;
   if (sums_.empty() || n == 0) return result;
-  const double p0 = static_cast<double>(sums_.front().efficacy) / n;
   for (const Sums& sums : sums_) {
-    // d_r = e_r - e0_r takes the values +1 (gained), -1 (lost) and 0.
-    const double gained = static_cast<double>(sums.gained) / n;
-    const double lost = static_cast<double>(sums.lost) / n;
-    const double mean = gained - lost;
-    const double variance = gained + lost - mean * mean;
-    const double p = static_cast<double>(sums.efficacy) / n;
-    result.push_back({mean, std::sqrt(std::max(variance, 0.0) / n), std::sqrt((p * (1 - p) + p0 * (1 - p0)) / n)});
+    result.push_back(paired_power_difference(sums.efficacy, sums_.front().efficacy, sums.gained, sums.lost, n));
   }
   return result;
 }

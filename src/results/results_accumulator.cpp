@@ -1,5 +1,6 @@
 #include <cmath>
 
+#include "trialsim/names.hpp"
 #include "trialsim/results.hpp"
 
 namespace trialsim {
@@ -18,7 +19,33 @@ double fraction(std::int64_t count, std::int64_t total) {
 } // namespace
 
 ResultsAccumulator::ResultsAccumulator(const Design& design, const BoundaryPlan& plan)
-    : design_(design), plan_(plan), looks_(design.looks.size()) {}
+    : design_(design), plan_(plan), looks_(design.looks.size()), compared_(design.test.compare.size()) {
+  for (ComparedCounts& counts : compared_) {
+    counts.look_efficacy.assign(looks_.size(), 0);
+    counts.look_stopped.assign(looks_.size(), 0);
+  }
+}
+
+void ResultsAccumulator::add_compared(const TrialOutcome& outcome, bool design_efficacy) {
+  for (std::size_t c = 0; c < compared_.size(); ++c) {
+    ComparedCounts& counts = compared_[c];
+    bool efficacy = false;
+    for (std::size_t k = 0; k < looks_.size(); ++k) {
+      const std::int8_t decision = outcome.looks[k].compared_decision[c];
+      if (decision == NOT_PERFORMED) break;
+      if (decision == CONTINUE) continue;
+      ++counts.look_stopped[k];
+      if (decision == EFFICACY) {
+        efficacy = true;
+        ++counts.efficacy;
+        ++counts.look_efficacy[k];
+      }
+      if (decision == HARM) ++counts.harm;
+    }
+    counts.gained += efficacy && !design_efficacy;
+    counts.lost += !efficacy && design_efficacy;
+  }
+}
 
 void ResultsAccumulator::add(const TrialOutcome& outcome) {
   ++replicates_;
@@ -28,7 +55,11 @@ void ResultsAccumulator::add(const TrialOutcome& outcome) {
     LookCounts& c = looks_[k];
     ++c.performed;
     if (!o.trigger_reached) ++c.missed;
-    c.z_sum += o.z;
+    // The mean z is over the replicates where the statistic is defined.
+    if (!std::isnan(o.z)) {
+      c.z_sum += o.z;
+      ++c.z_count;
+    }
     c.events.add(o.events[CONTROL] + o.events[TREATMENT]);
     c.events_control.add(o.events[CONTROL]);
     c.events_treatment.add(o.events[TREATMENT]);
@@ -44,6 +75,7 @@ void ResultsAccumulator::add(const TrialOutcome& outcome) {
     if (o.decision != CONTINUE) ++c.stopped;
   }
   const LookOutcome& last = outcome.looks[static_cast<std::size_t>(outcome.stop_look)];
+  add_compared(outcome, last.decision == EFFICACY);
   events_at_stop_.add(last.events[CONTROL] + last.events[TREATMENT]);
   enrolled_at_stop_.add(last.enrolled);
   time_at_stop_.add(last.time);
@@ -78,7 +110,7 @@ Results ResultsAccumulator::results() const {
     s.stop_probability = fraction(c.stopped, replicates_);
     s.stop_se = proportion_se(s.stop_probability, replicates_);
     s.trigger_missed_probability = fraction(c.missed, c.performed);
-    s.mean_z = c.performed > 0 ? c.z_sum / static_cast<double>(c.performed) : std::nan("");
+    s.mean_z = c.z_count > 0 ? c.z_sum / static_cast<double>(c.z_count) : std::nan("");
     s.events = c.events.summary();
     s.events_control = c.events_control.summary();
     s.events_treatment = c.events_treatment.summary();
@@ -86,6 +118,24 @@ Results ResultsAccumulator::results() const {
     s.time = c.time.summary();
     s.hr = c.hr.summary();
     r.looks.push_back(std::move(s));
+  }
+  for (std::size_t c = 0; c < compared_.size(); ++c) {
+    const ComparedCounts& counts = compared_[c];
+    ComparedSummary s;
+    s.key = statistic_key(design_.test.compare[c]);
+    s.label = statistic_label(design_.test.compare[c]);
+    s.power = fraction(counts.efficacy, replicates_);
+    s.power_se = proportion_se(s.power, replicates_);
+    s.reject_probability = fraction(counts.efficacy + counts.harm, replicates_);
+    s.reject_se = proportion_se(s.reject_probability, replicates_);
+    if (replicates_ > 0) {
+      s.difference = paired_power_difference(counts.efficacy, efficacy_, counts.gained, counts.lost, replicates_);
+    }
+    for (std::size_t k = 0; k < looks_.size(); ++k) {
+      s.look_reject_probability.push_back(fraction(counts.look_efficacy[k], replicates_));
+      s.look_stop_probability.push_back(fraction(counts.look_stopped[k], replicates_));
+    }
+    r.compared.push_back(std::move(s));
   }
   return r;
 }

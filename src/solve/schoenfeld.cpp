@@ -14,6 +14,7 @@
 #include "trialsim/analytic.hpp"
 #include "trialsim/boundaries.hpp"
 #include "trialsim/model.hpp"
+#include "trialsim/names.hpp"
 #include "trialsim/solve.hpp"
 
 namespace trialsim {
@@ -72,7 +73,12 @@ std::string caveat_of(const Design& design) {
   // Dropout and exclusions only thin the events, which the event count has; crossover
   // also dilutes the hazard ratio, which the power formula does not see.
   if (design.crossover[0] > 0 || design.crossover[1] > 0) add("crossover");
-  if (design.test.statistic == Statistic::milestone) add("the milestone statistic (computed as log-rank)");
+  // The Cox tests are the log-rank test's asymptotic equivalents; these are not.
+  const Statistic statistic = design.test.statistic.kind;
+  if (statistic == Statistic::milestone || statistic == Statistic::fleming_harrington ||
+      statistic == Statistic::maxcombo || statistic == Statistic::rmst) {
+    add("the " + std::string(name_of(STATISTIC_NAMES, statistic).key) + " statistic (computed as log-rank)");
+  }
   return caveat;
 }
 

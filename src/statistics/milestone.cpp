@@ -59,3 +59,18 @@ MilestoneResult milestone(const EventTable& table, double landmark) {
 }
 
 }  // namespace trialsim
+
+namespace trialsim {
+
+bool reaches_landmark(std::span<const Observation> observations, const EventTable& table, double landmark) {
+  bool reached[2] = {false, false};
+  for (const Observation& observation : observations) reached[observation.arm] |= observation.time >= landmark;
+  // A curve that has dropped to 0 stays there: its value at the landmark is known.
+  for (const EventRow& row : table.rows) {
+    if (row.time > landmark) break;
+    for (int arm : {CONTROL, TREATMENT}) reached[arm] |= row.events[arm] > 0 && row.events[arm] == row.at_risk[arm];
+  }
+  return reached[CONTROL] && reached[TREATMENT];
+}
+
+}  // namespace trialsim

@@ -13,15 +13,12 @@ namespace {
 
 constexpr double NOT_AVAILABLE = std::numeric_limits<double>::quiet_NaN();
 
-double statistic_z(Statistic statistic, std::span<const EventTable> tables, const CoxResult& cox) {
-  switch (statistic) {
-  case Statistic::logrank: return logrank_z(tables, cox);
-  case Statistic::cox_wald: return cox.z_wald;
-  case Statistic::cox_score: return cox.z_score;
-  case Statistic::cox_lr: return cox.z_lr;
-  case Statistic::milestone: break;
-  }
-  return 0.0;
+// A look that no procedure performs: nothing measured.
+LookOutcome not_performed_look() {
+  LookOutcome o{NOT_AVAILABLE, NOT_AVAILABLE, NOT_AVAILABLE, 0, {0, 0}, NOT_PERFORMED, false, {}, {}};
+  o.compared_z.fill(NOT_AVAILABLE);
+  o.compared_decision.fill(NOT_PERFORMED);
+  return o;
 }
 
 // Follow-up time and status of patient p as a data cut at calendar time `cut_time` sees them.
@@ -93,6 +90,14 @@ TrialWorkspace TrialSimulator::make_workspace() const {
   w.event_calendar.resize(n);
   w.event_order.reserve(n);
   w.statistics.reserve(n, table_strata_);
+  const auto kaplan_meier = [](const StatisticSpec& spec) {
+    return spec.kind == Statistic::milestone || spec.kind == Statistic::rmst;
+  };
+  const TestPlan& test = design_.test;
+  if (table_strata_ > 1 &&
+      (kaplan_meier(test.statistic) || std::any_of(test.compare.begin(), test.compare.end(), kaplan_meier))) {
+    w.unstratified_statistics.reserve(n, 1);
+  }
   w.observations.resize(n);
   return w;
 }
@@ -264,53 +269,114 @@ void TrialSimulator::cut(int look, double time, TrialWorkspace& w, LookOutcome& 
   outcome.time = time;
 }
 
-void TrialSimulator::analyse(TrialWorkspace& w, LookOutcome& outcome) const {
-  const std::span<const Observation> observations(w.observations.data(), w.observed);
-  const auto tables = build_event_tables(observations, table_strata_, w.statistics);
-  const CoxResult cox = cox_fit(tables, design_.test.ties);
+// The tables a look's statistics are computed from: the design's (stratified when it is),
+// the Cox fit, and the unstratified table of the Kaplan-Meier statistics, built on first use.
+struct TrialSimulator::LookData {
+  std::span<const Observation> observations;
+  std::span<const EventTable> tables;
+  CoxResult cox;
+  std::span<const EventTable> all; // empty until needed
+};
+
+const EventTable& TrialSimulator::unstratified_table(LookData& data, TrialWorkspace& w) const {
+  if (data.all.empty()) {
+    // With one table it is the table already built; otherwise a table of its own, in its own
+    // workspace, so that the stratified tables stay intact for the other statistics.
+    data.all = table_strata_ > 1 ? build_event_tables(data.observations, 1, w.unstratified_statistics) : data.tables;
+  }
+  return data.all.front();
+}
+
+double TrialSimulator::statistic_z(const StatisticSpec& spec, LookData& data, TrialWorkspace& w) const {
+  switch (spec.kind) {
+  case Statistic::logrank: return logrank_z(data.tables, data.cox);
+  case Statistic::cox_wald: return data.cox.z_wald;
+  case Statistic::cox_score: return data.cox.z_score;
+  case Statistic::cox_lr: return data.cox.z_lr;
+  case Statistic::fleming_harrington: return fleming_harrington(data.tables, spec.weight).z;
+  case Statistic::maxcombo: {
+    const MaxComboResult result = maxcombo(data.tables, spec.components);
+    return plan_.sides == 1 ? result.z_benefit : result.z_two_sided;
+  }
+  case Statistic::milestone:
+  case Statistic::rmst: {
+    // Undefined (NaN, which crosses no boundary) where a curve does not reach the landmark.
+    const EventTable& all = unstratified_table(data, w);
+    if (!reaches_landmark(data.observations, all, spec.landmark)) return NOT_AVAILABLE;
+    return spec.kind == Statistic::milestone ? milestone(all, spec.landmark).z : rmst(all, spec.landmark).z;
+  }
+  }
+  return NOT_AVAILABLE;
+}
+
+void TrialSimulator::analyse(TrialWorkspace& w, bool primary, LookOutcome& outcome, int look) const {
+  LookData data;
+  data.observations = std::span<const Observation>(w.observations.data(), w.observed);
+  data.tables = build_event_tables(data.observations, table_strata_, w.statistics);
+  data.cox = cox_fit(data.tables, design_.test.ties);
   // A flat partial likelihood (no event with both arms at risk: no events, one arm empty)
   // has no estimate: NaN, rather than the HR of 1 that its starting point log_hr = 0 would give.
-  const bool flat = cox.log_hr == 0.0 && std::isinf(cox.se);
-  outcome.hr = flat ? NOT_AVAILABLE : std::exp(cox.log_hr);
-  if (design_.test.statistic == Statistic::milestone) {
-    // The milestone comparison is unstratified; with one table it is the table built above.
-    const auto all = table_strata_ > 1 ? build_event_tables(observations, 1, w.statistics) : tables;
-    outcome.z = milestone(all.front(), design_.test.milestone).z;
+  const bool flat = data.cox.log_hr == 0.0 && std::isinf(data.cox.se);
+  outcome.hr = flat ? NOT_AVAILABLE : std::exp(data.cox.log_hr);
+  if (primary) {
+    outcome.z = statistic_z(design_.test.statistic, data, w);
+    outcome.decision = decide(look, outcome.z, outcome.hr);
   } else {
-    outcome.z = statistic_z(design_.test.statistic, tables, cox);
+    outcome.z = NOT_AVAILABLE;
+    outcome.decision = NOT_PERFORMED;
+  }
+  for (std::size_t c = 0; c < design_.test.compare.size(); ++c) {
+    if (outcome.compared_decision[c] == NOT_PERFORMED) continue; // its procedure has stopped
+    outcome.compared_z[c] = statistic_z(design_.test.compare[c], data, w);
+    outcome.compared_decision[c] = decide(look, outcome.compared_z[c], outcome.hr);
   }
 }
 
-std::int8_t TrialSimulator::decide(int look, const LookOutcome& outcome) const {
+// An undefined z (NaN) fails every comparison: the look continues, or ends without rejection.
+std::int8_t TrialSimulator::decide(int look, double z, double hr) const {
   const auto k = static_cast<std::size_t>(look);
   const double critical = plan_.efficacy_z[k];
-  if (outcome.z >= critical) return EFFICACY;
-  if (plan_.sides == 2 && outcome.z <= -critical) return HARM;
+  if (z >= critical) return EFFICACY;
+  if (plan_.sides == 2 && z <= -critical) return HARM;
   if (look + 1 == looks()) return NO_REJECTION;
   const Futility& futility = design_.test.futility;
-  if (futility.scale == Futility::Scale::z && outcome.z < plan_.futility_z[k]) return FUTILITY;
-  if (futility.scale == Futility::Scale::hazard_ratio && outcome.hr > futility.values[k]) return FUTILITY;
+  if (futility.scale == Futility::Scale::z && z < plan_.futility_z[k]) return FUTILITY;
+  if (futility.scale == Futility::Scale::hazard_ratio && hr > futility.values[k]) return FUTILITY;
   return CONTINUE;
 }
 
 void TrialSimulator::simulate(std::uint64_t replicate, TrialWorkspace& w, TrialOutcome& outcome) const {
   generate_patients(replicate, w);
   double previous = 0.0;
-  bool stopped = false;
+  bool primary = true; // the design's procedure goes on
+  // The compared statistics' procedures that go on: a look's record says which, so that
+  // each look starts from the decisions of the one before.
+  const std::size_t compared = design_.test.compare.size();
+  std::array<std::int8_t, MAX_COMPARED> going_on{};
+  going_on.fill(CONTINUE);
   for (int look = 0; look < looks(); ++look) {
     LookOutcome& o = outcome.looks[static_cast<std::size_t>(look)];
-    if (stopped) {
-      o = LookOutcome{NOT_AVAILABLE, NOT_AVAILABLE, NOT_AVAILABLE, 0, {0, 0}, NOT_PERFORMED, false};
+    const bool any_compared = std::any_of(going_on.begin(), going_on.begin() + static_cast<std::ptrdiff_t>(compared),
+                                          [](std::int8_t decision) { return decision == CONTINUE; });
+    if (!primary && !any_compared) {
+      o = not_performed_look();
       continue;
+    }
+    for (std::size_t c = 0; c < compared; ++c) {
+      const bool on = going_on[c] == CONTINUE;
+      o.compared_decision[c] = on ? CONTINUE : NOT_PERFORMED;
+      if (!on) o.compared_z[c] = NOT_AVAILABLE;
     }
     bool reached = true;
     previous = look_time(look, previous, w, reached);
     o.trigger_reached = reached;
     cut(look, previous, w, o);
-    analyse(w, o);
-    o.decision = decide(look, o);
-    if (o.decision != CONTINUE) {
-      stopped = true;
+    analyse(w, primary, o, look);
+    for (std::size_t c = 0; c < compared; ++c) {
+      if (going_on[c] == CONTINUE) going_on[c] = o.compared_decision[c];
+    }
+    if (primary && o.decision != CONTINUE) {
+      primary = false;
       outcome.stop_look = static_cast<std::int8_t>(look);
     }
   }
@@ -333,7 +399,7 @@ PatientRecords TrialSimulator::patients(std::uint64_t replicate) const {
     const LookOutcome& o = outcome.looks[static_cast<std::size_t>(look)];
     std::vector<double> time(n, NOT_AVAILABLE);
     std::vector<std::uint8_t> status(n, 0);
-    if (o.decision != NOT_PERFORMED) {
+    if (analysed(o, static_cast<int>(design_.test.compare.size()))) {
       // Same rule as cut(): the look's population, randomised by the cut, analysed.
       const auto population = static_cast<std::size_t>(population_size(look));
       for (std::size_t p = 0; p < population && w.entry[p] <= o.time; ++p) {

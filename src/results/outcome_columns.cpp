@@ -1,0 +1,121 @@
+// The per-replicate columns of a results file (outcome_columns.hpp). The descriptions are
+// part of the file's contract with its readers: each dataset carries its own.
+
+#include "trialsim/outcome_columns.hpp"
+
+#include <array>
+
+namespace trialsim {
+
+namespace {
+
+using Outcome = const TrialOutcome&;
+
+const std::array<OutcomeColumn, 11> COLUMNS{{
+    {"z", ColumnType::float64, ColumnExtent::look,
+     "test statistic of the look (z > 0 favours treatment; NaN: not performed, or undefined at this look)", false,
+     [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].z; },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].z = v; }},
+    {"hr", ColumnType::float64, ColumnExtent::look, "Cox estimate of the hazard ratio, treatment vs control", false,
+     [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].hr; },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].hr = v; }},
+    {"events", ColumnType::int32, ColumnExtent::look, "analysed events, both arms", false,
+     [](Outcome o, std::size_t k, std::size_t) {
+       return static_cast<double>(o.looks[k].events[CONTROL] + o.looks[k].events[TREATMENT]);
+     },
+     nullptr},
+    {"events_control", ColumnType::int32, ColumnExtent::look, "analysed events, control arm", false,
+     [](Outcome o, std::size_t k, std::size_t) { return static_cast<double>(o.looks[k].events[CONTROL]); },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) {
+       o.looks[k].events[CONTROL] = static_cast<std::int32_t>(v);
+     }},
+    {"events_treatment", ColumnType::int32, ColumnExtent::look, "analysed events, treatment arm", false,
+     [](Outcome o, std::size_t k, std::size_t) { return static_cast<double>(o.looks[k].events[TREATMENT]); },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) {
+       o.looks[k].events[TREATMENT] = static_cast<std::int32_t>(v);
+     }},
+    {"time", ColumnType::float64, ColumnExtent::look, "calendar time of the look's data cut", true,
+     [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].time; },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].time = v; }},
+    {"enrolled", ColumnType::int32, ColumnExtent::look,
+     "patients randomised by the data cut (in the look's population)", false,
+     [](Outcome o, std::size_t k, std::size_t) { return static_cast<double>(o.looks[k].enrolled); },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].enrolled = static_cast<std::int32_t>(v); }},
+    {"decision", ColumnType::int8, ColumnExtent::look,
+     "decision at the look: -1 not performed, 0 continue, 1 efficacy, 2 harm, 3 futility, 4 final look without "
+     "rejection",
+     false, [](Outcome o, std::size_t k, std::size_t) { return static_cast<double>(o.looks[k].decision); },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].decision = static_cast<std::int8_t>(v); }},
+    {"trigger_reached", ColumnType::uint8, ColumnExtent::look,
+     "1 when the look's trigger fired, 0 when it never did and the look used all data", false,
+     [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].trigger_reached ? 1.0 : 0.0; },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].trigger_reached = v != 0.0; }},
+    {"compare_z", ColumnType::float64, ColumnExtent::look_and_compared,
+     "z of each statistic of test.compare (names in /summary/compare/key; NaN: its procedure had stopped, or the "
+     "statistic is undefined at this look)",
+     false, [](Outcome o, std::size_t k, std::size_t c) { return o.looks[k].compared_z[c]; },
+     [](TrialOutcome& o, std::size_t k, std::size_t c, double v) { o.looks[k].compared_z[c] = v; }},
+    {"compare_decision", ColumnType::int8, ColumnExtent::look_and_compared,
+     "decision of each statistic of test.compare by its own procedure, coded as decision", false,
+     [](Outcome o, std::size_t k, std::size_t c) { return static_cast<double>(o.looks[k].compared_decision[c]); },
+     [](TrialOutcome& o, std::size_t k, std::size_t c, double v) {
+       o.looks[k].compared_decision[c] = static_cast<std::int8_t>(v);
+     }},
+}};
+
+// The replicate-level column: where the design's procedure ended.
+const OutcomeColumn STOP_LOOK{
+    "stop_look",
+    ColumnType::int8,
+    ColumnExtent::replicate,
+    "index (from 0) of the look at which the trial ended",
+    false,
+    [](Outcome o, std::size_t, std::size_t) { return static_cast<double>(o.stop_look); },
+    [](TrialOutcome& o, std::size_t, std::size_t, double v) { o.stop_look = static_cast<std::int8_t>(v); }};
+
+const std::array<OutcomeColumn, COLUMNS.size() + 1> ALL_COLUMNS = [] {
+  std::array<OutcomeColumn, COLUMNS.size() + 1> all{};
+  for (std::size_t i = 0; i < COLUMNS.size(); ++i) all[i] = COLUMNS[i];
+  all.back() = STOP_LOOK;
+  return all;
+}();
+
+template <class T>
+void append_as(std::string& bytes, double value) {
+  const T stored = static_cast<T>(value);
+  bytes.append(reinterpret_cast<const char*>(&stored), sizeof stored);
+}
+
+}  // namespace
+
+std::span<const OutcomeColumn> outcome_columns() {
+  return ALL_COLUMNS;
+}
+
+std::size_t values_per_replicate(const OutcomeColumn& column, int looks, int compared) {
+  switch (column.extent) {
+    case ColumnExtent::replicate: return 1;
+    case ColumnExtent::look: return static_cast<std::size_t>(looks);
+    case ColumnExtent::look_and_compared: return static_cast<std::size_t>(looks) * static_cast<std::size_t>(compared);
+  }
+  return 0;
+}
+
+void append_outcome_bytes(std::string& bytes, const TrialOutcome& outcome, int looks, int compared) {
+  for (const OutcomeColumn& column : outcome_columns()) {
+    const std::size_t per_look =
+        column.extent == ColumnExtent::look_and_compared ? static_cast<std::size_t>(compared) : 1;
+    const std::size_t count = values_per_replicate(column, looks, compared);
+    for (std::size_t i = 0; i < count; ++i) {
+      const double value = column.get(outcome, i / per_look, i % per_look);
+      switch (column.type) {
+        case ColumnType::float64: append_as<double>(bytes, value); break;
+        case ColumnType::int32: append_as<std::int32_t>(bytes, value); break;
+        case ColumnType::int8: append_as<std::int8_t>(bytes, value); break;
+        case ColumnType::uint8: append_as<std::uint8_t>(bytes, value); break;
+      }
+    }
+  }
+}
+
+}  // namespace trialsim
