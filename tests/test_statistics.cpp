@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "trialsim/boundaries.hpp"
 #include "trialsim/statistics.hpp"
 
 namespace trialsim {
@@ -148,6 +149,61 @@ void check_milestone(const std::string& dataset, const MilestoneResult& result) 
   EXPECT_DOUBLE_EQ(result.z, result.difference / result.se);
 }
 
+// The weights of tests/reference/statistics.R's Fleming-Harrington references.
+const FlemingHarringtonWeight REFERENCE_WEIGHTS[] = {{1.0, 0.0}, {0.0, 1.0}, {1.0, 1.0}, {0.5, 2.0}};
+
+std::string weight_analysis(const FlemingHarringtonWeight& weight, bool stratified) {
+  std::ostringstream name;
+  name << "fh_" << weight.rho << "_" << weight.gamma << (stratified ? "_stratified" : "");
+  return name.str();
+}
+
+void check_fleming_harrington(const std::string& dataset, std::span<const EventTable> tables, bool stratified) {
+  const Reference& r = reference();
+  for (const FlemingHarringtonWeight& weight : REFERENCE_WEIGHTS) {
+    const std::string analysis = weight_analysis(weight, stratified);
+    const WeightedLogrankResult result = fleming_harrington(tables, weight);
+    const double score = r.at(dataset, analysis, "score");
+    const double variance = r.at(dataset, analysis, "variance");
+    // The score can be 0 to the last digit (a weight of 0 at every informative time).
+    EXPECT_NEAR(result.score, score, REFERENCE_TOLERANCE * std::max(std::abs(score), 1.0)) << dataset << " " << analysis;
+    expect_relative(result.variance, variance, REFERENCE_TOLERANCE, dataset + " " + analysis + " V");
+    EXPECT_NEAR(result.z, variance > 0 ? -score / std::sqrt(variance) : 0.0, 1e-7) << dataset << " " << analysis;
+  }
+}
+
+// mvtnorm's Miwa algorithm is accurate to about 1e-12 here, Genz-Bretz (singular cases) to 1e-8.
+constexpr double MAXCOMBO_P_TOLERANCE = 1e-7;
+
+void check_maxcombo(const std::string& dataset, std::span<const EventTable> tables, bool stratified) {
+  const Reference& r = reference();
+  const std::string analysis = stratified ? "maxcombo_stratified" : "maxcombo";
+  const FlemingHarringtonWeight weights[] = {{0.0, 0.0}, {0.0, 1.0}, {1.0, 0.0}};
+  const MaxComboResult result = maxcombo(tables, weights);
+  ASSERT_EQ(result.components, 3);
+  for (int a = 0; a < 3; ++a) {
+    EXPECT_NEAR(result.z[a], r.at(dataset, analysis, std::string("z").append(std::to_string(a))), 1e-8) << dataset << " component " << a;
+  }
+  EXPECT_NEAR(result.p_benefit, r.at(dataset, analysis, "p_benefit"), MAXCOMBO_P_TOLERANCE) << dataset;
+  EXPECT_NEAR(result.p_harm, r.at(dataset, analysis, "p_harm"), MAXCOMBO_P_TOLERANCE) << dataset;
+  EXPECT_NEAR(result.z_benefit, -normal_quantile(result.p_benefit), 1e-12);
+}
+
+void check_rmst(const std::string& dataset, const EventTable& table) {
+  const Reference& r = reference();
+  const double tau = r.at(dataset, "rmst_control", "tau");
+  const RmstResult result = rmst(table, tau);
+  const char* analyses[2] = {"rmst_control", "rmst_treatment"};
+  for (int arm : {CONTROL, TREATMENT}) {
+    const std::string what = dataset + " " + analyses[arm];
+    expect_relative(result.rmst[arm], r.at(dataset, analyses[arm], "rmean"), REFERENCE_TOLERANCE, what + " rmean");
+    expect_relative(std::sqrt(result.variance[arm]), r.at(dataset, analyses[arm], "se"), REFERENCE_TOLERANCE,
+                    what + " se");
+  }
+  EXPECT_DOUBLE_EQ(result.difference, result.rmst[TREATMENT] - result.rmst[CONTROL]);
+  EXPECT_DOUBLE_EQ(result.z, result.difference / result.se);
+}
+
 // Checks one data set, unstratified and (when it has strata) stratified.
 void check_data_set(const std::string& dataset) {
   const DataSet data = read_data_set(dataset);
@@ -157,10 +213,15 @@ void check_data_set(const std::string& dataset) {
   check_cox(dataset, "cox_breslow", cox_fit(tables, Ties::breslow));
   check_cox(dataset, "cox_efron", cox_fit(tables, Ties::efron));
   check_milestone(dataset, milestone(tables[0], reference().at(dataset, "km_control", "landmark")));
+  check_fleming_harrington(dataset, tables, false);
+  check_maxcombo(dataset, tables, false);
+  check_rmst(dataset, tables[0]);
   if (data.strata > 1) {
     tables = build_event_tables(data.observations, data.strata, workspace);
     ASSERT_EQ(tables.size(), static_cast<std::size_t>(data.strata));
     check_logrank(dataset, "logrank_stratified", logrank(tables));
+    check_fleming_harrington(dataset, tables, true);
+    check_maxcombo(dataset, tables, true);
     check_cox(dataset, "cox_breslow_stratified", cox_fit(tables, Ties::breslow));
     check_cox(dataset, "cox_efron_stratified", cox_fit(tables, Ties::efron));
   }
@@ -540,6 +601,83 @@ AllStatistics analyse(const std::vector<Observation>& observations, StatisticsWo
     expect_no_nan(all.test, *cox, all.landmark);
   }
   return all;
+}
+
+// FH(0, 0) weighs every event time 1: the log-rank sums, term by term, so equal to the last bit.
+TEST(Properties, FlemingHarringtonZeroZeroIsTheLogrankTest) {
+  for (const std::string dataset : {"gehan", "veteran", "ties"}) {
+    const DataSet data = read_data_set(dataset);
+    StatisticsWorkspace workspace;
+    for (int strata : {1, data.strata}) {
+      const auto tables = build_event_tables(data.observations, strata, workspace);
+      const LogrankResult expected = logrank(tables);
+      const WeightedLogrankResult result = fleming_harrington(tables, {0.0, 0.0});
+      EXPECT_EQ(result.score, expected.observed_minus_expected) << dataset;
+      EXPECT_EQ(result.variance, expected.variance) << dataset;
+      EXPECT_EQ(result.z, expected.z) << dataset;
+    }
+  }
+}
+
+// One component: MaxCombo's p-value is the normal tail of that component's z.
+TEST(Properties, MaxComboOfOneWeightIsThatWeightsTest) {
+  const DataSet data = read_data_set("veteran");
+  StatisticsWorkspace workspace;
+  const auto tables = build_event_tables(data.observations, 1, workspace);
+  const FlemingHarringtonWeight weight{0.0, 1.0};
+  const MaxComboResult combo = maxcombo(tables, std::span(&weight, 1));
+  const double z = fleming_harrington(tables, weight).z;
+  EXPECT_DOUBLE_EQ(combo.z[0], z);
+  EXPECT_NEAR(combo.p_benefit, 1.0 - normal_cdf(z), 1e-14);
+  EXPECT_NEAR(combo.z_benefit, z, 1e-9);
+}
+
+// Two identical components are perfectly correlated: the maximum is one of them.
+TEST(Properties, MaxComboOfARepeatedWeightIsThatWeightsTest) {
+  const DataSet data = read_data_set("gehan");
+  StatisticsWorkspace workspace;
+  const auto tables = build_event_tables(data.observations, 1, workspace);
+  const FlemingHarringtonWeight weights[] = {{1.0, 0.0}, {1.0, 0.0}};
+  const MaxComboResult combo = maxcombo(tables, weights);
+  const double z = fleming_harrington(tables, weights[0]).z;
+  EXPECT_NEAR(combo.correlation(0, 1), 1.0, 1e-14);
+  EXPECT_NEAR(combo.p_benefit, 1.0 - normal_cdf(z), 1e-9);
+  EXPECT_NEAR(combo.p_harm, normal_cdf(z), 1e-9);
+}
+
+// With complete follow-up to tau the Kaplan-Meier area is the mean of min(T, tau).
+TEST(Properties, RmstWithoutCensoringIsTheMeanOfTheTruncatedTimes) {
+  std::vector<Observation> observations;
+  double sums[2] = {0.0, 0.0};
+  const double tau = 5.0;
+  for (int i = 0; i < 40; ++i) {
+    const int arm = i % 2;
+    const double time = 0.37 * (i + 1) + 0.05 * arm;
+    observations.push_back(patient(time, arm, 1));
+    sums[arm] += std::min(time, tau);
+  }
+  StatisticsWorkspace workspace;
+  const auto tables = build_event_tables(observations, 1, workspace);
+  const RmstResult result = rmst(tables[0], tau);
+  EXPECT_NEAR(result.rmst[CONTROL], sums[CONTROL] / 20.0, 1e-12);
+  EXPECT_NEAR(result.rmst[TREATMENT], sums[TREATMENT] / 20.0, 1e-12);
+}
+
+TEST(Properties, ALandmarkIsReachedWhenEachArmIsFollowedToItOrItsCurveIsZero) {
+  StatisticsWorkspace workspace;
+  // Control followed to 10 (censored there), treatment only to 8 (censored).
+  const std::vector<Observation> short_treatment{patient(3, 0, 1), patient(10, 0, 0), patient(2, 1, 1),
+                                                 patient(8, 1, 0)};
+  auto tables = build_event_tables(short_treatment, 1, workspace);
+  EXPECT_TRUE(reaches_landmark(short_treatment, tables[0], 8.0, 1));
+  EXPECT_FALSE(reaches_landmark(short_treatment, tables[0], 9.0, 1));
+  EXPECT_FALSE(reaches_landmark(short_treatment, tables[0], 8.0, 2));  // one at risk is too few then
+  // Every treatment patient has the event by 4: that curve is 0 at any later landmark.
+  const std::vector<Observation> all_died{patient(3, 0, 1), patient(10, 0, 0), patient(2, 1, 1), patient(4, 1, 1)};
+  tables = build_event_tables(all_died, 1, workspace);
+  EXPECT_TRUE(reaches_landmark(all_died, tables[0], 9.0, 1));
+  EXPECT_TRUE(reaches_landmark(all_died, tables[0], 9.0, 5));    // a curve at 0 needs nobody at risk
+  EXPECT_FALSE(reaches_landmark(all_died, tables[0], 11.0, 1));  // control is not followed that long
 }
 
 TEST(EdgeCases, NoObservations) {

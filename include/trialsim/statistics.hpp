@@ -150,10 +150,17 @@ struct RmstResult {
 //! curve, and its difference. Unstratified: pass the table of all analysed patients.
 RmstResult rmst(const EventTable& table, double tau);
 
-//! True when both arms' Kaplan-Meier curves reach `landmark` in `observations`: some
-//! patient of the arm is observed (at risk) at the landmark or later, or the arm's curve
-//! has dropped to 0 before it. Otherwise a Kaplan-Meier quantity at the landmark has no
-//! estimate (docs/edge_cases.md).
-bool reaches_landmark(std::span<const Observation> observations, const EventTable& table, double landmark);
+//! Patients each arm must have at risk at the landmark for the milestone and RMST tests to
+//! be computed. With fewer the Kaplan-Meier tail is estimated from a handful of patients,
+//! Greenwood's variance is far too small, and an early interim rejects several times as
+//! often as its alpha (docs/edge_cases.md gives the measured levels).
+inline constexpr int MIN_AT_RISK_AT_LANDMARK = 10;
+
+//! True when both arms' Kaplan-Meier curves are estimable at `landmark` in `observations`:
+//! at least `minimum_at_risk` patients of the arm are observed at the landmark or later, or
+//! the arm's curve has dropped to 0 before it. Otherwise the milestone and RMST statistics
+//! are undefined at the look (NaN), and the look cannot reject (docs/edge_cases.md).
+bool reaches_landmark(std::span<const Observation> observations, const EventTable& table, double landmark,
+                      int minimum_at_risk = MIN_AT_RISK_AT_LANDMARK);
 
 } // namespace trialsim

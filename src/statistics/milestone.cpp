@@ -62,9 +62,11 @@ MilestoneResult milestone(const EventTable& table, double landmark) {
 
 namespace trialsim {
 
-bool reaches_landmark(std::span<const Observation> observations, const EventTable& table, double landmark) {
-  bool reached[2] = {false, false};
-  for (const Observation& observation : observations) reached[observation.arm] |= observation.time >= landmark;
+bool reaches_landmark(std::span<const Observation> observations, const EventTable& table, double landmark,
+                      int minimum_at_risk) {
+  int at_risk[2] = {0, 0};
+  for (const Observation& observation : observations) at_risk[observation.arm] += observation.time >= landmark ? 1 : 0;
+  bool reached[2] = {at_risk[CONTROL] >= minimum_at_risk, at_risk[TREATMENT] >= minimum_at_risk};
   // A curve that has dropped to 0 stays there: its value at the landmark is known.
   for (const EventRow& row : table.rows) {
     if (row.time > landmark) break;

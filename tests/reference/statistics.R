@@ -1,5 +1,5 @@
 # Reference results for tests/test_statistics.cpp, computed with R's survival
-# package (survdiff, coxph, survfit). Run from the repository root:
+# package (survdiff, coxph, survfit) and mvtnorm (pmvnorm). Run from the repository root:
 #   Rscript tests/reference/statistics.R
 # It rewrites tests/data/statistics_{tiny,gehan,veteran,ties}.csv (the input data
 # sets, columns time,event,arm,stratum) and tests/data/statistics_reference.csv
@@ -12,6 +12,7 @@
 # log-likelihood.
 
 suppressPackageStartupMessages(library(survival))
+suppressPackageStartupMessages(library(mvtnorm))
 
 data_dir <- file.path("tests", "data")
 stopifnot(dir.exists(data_dir))
@@ -115,7 +116,89 @@ reference_milestone <- function(name, frame, landmark) {
   }
 }
 
+# Fleming-Harrington G(rho, gamma) weighted log-rank sums, written out from the definition
+# (Fleming & Harrington 1991, ch. 7): at each distinct event time of a stratum the weight
+# S(t-)^rho (1 - S(t-))^gamma of the stratum's pooled Kaplan-Meier estimate, U = sum w (d1 - e1),
+# and the covariance of two weights sum w_a w_b v, v the hypergeometric variance.
+# For gamma = 0 they are checked against survdiff(rho =) below.
+fh_sums <- function(frame, weights, stratified) {
+  strata <- if (stratified) split(frame, frame$stratum) else list(frame)
+  k <- length(weights)
+  score <- numeric(k)
+  covariance <- matrix(0, k, k)
+  for (part in strata) {
+    times <- sort(unique(part$time[part$event == 1]))
+    survival <- 1
+    for (t in times) {
+      at_risk <- part$time >= t
+      n <- sum(at_risk)
+      n1 <- sum(at_risk & part$arm == 1)
+      d <- sum(part$time == t & part$event == 1)
+      d1 <- sum(part$time == t & part$event == 1 & part$arm == 1)
+      v <- if (n > 1) n1 * (n - n1) * d * (n - d) / (n^2 * (n - 1)) else 0
+      w <- sapply(weights, function(g) survival^g[1] * (1 - survival)^g[2])
+      score <- score + w * (d1 - n1 * d / n)
+      covariance <- covariance + outer(w, w) * v
+      survival <- survival * (n - d) / n
+    }
+  }
+  list(score = score, covariance = covariance)
+}
+
+reference_fleming_harrington <- function(name, frame, weight, stratified) {
+  sums <- fh_sums(frame, list(weight), stratified)
+  analysis <- sprintf("fh_%g_%g%s", weight[1], weight[2], if (stratified) "_stratified" else "")
+  if (weight[2] == 0) {
+    formula <- if (stratified) Surv(time, event) ~ arm + strata(stratum) else Surv(time, event) ~ arm
+    test <- survdiff(formula, data = frame, rho = weight[1])
+    observed <- if (is.matrix(test$obs)) rowSums(test$obs) else test$obs
+    expected <- if (is.matrix(test$exp)) rowSums(test$exp) else test$exp
+    stopifnot(abs(observed[2] - expected[2] - sums$score) < 1e-10, abs(test$var[2, 2] - sums$covariance) < 1e-10)
+  }
+  add(name, analysis, "score", sums$score)
+  add(name, analysis, "variance", sums$covariance[1, 1])
+}
+
+# MaxCombo of FH(0,0), FH(0,1), FH(1,0): the p-value of the largest z (and of the smallest,
+# for harm) from mvtnorm with the estimated correlation, Miwa's algorithm (accurate to
+# about 1e-12 in three dimensions).
+reference_maxcombo <- function(name, frame, stratified) {
+  weights <- list(c(0, 0), c(0, 1), c(1, 0))
+  sums <- fh_sums(frame, weights, stratified)
+  z <- -sums$score / sqrt(diag(sums$covariance))
+  correlation <- cov2cor(sums$covariance)
+  # Miwa's algorithm refuses a singular correlation (few events can make two weights
+  # proportional); Genz-Bretz with a tight tolerance then (its error is stated by pmvnorm).
+  orthant <- function(bound) {
+    upper <- rep(bound, length(z))
+    tryCatch(pmvnorm(upper = upper, corr = correlation, algorithm = Miwa(steps = 4096))[1], error = function(e) {
+      set.seed(1)
+      p <- pmvnorm(upper = upper, corr = correlation, algorithm = GenzBretz(maxpts = 2e7, abseps = 1e-10))
+      stopifnot(attr(p, "error") < 1e-8)
+      p[1]
+    })
+  }
+  analysis <- if (stratified) "maxcombo_stratified" else "maxcombo"
+  for (a in seq_along(z)) add(name, analysis, paste0("z", a - 1), z[a])
+  add(name, analysis, "p_benefit", 1 - orthant(max(z)))
+  add(name, analysis, "p_harm", 1 - orthant(-min(z)))
+}
+
+# Restricted mean survival to tau per arm and its standard error, as survfit reports them.
+reference_rmst <- function(name, frame, tau) {
+  for (arm in 0:1) {
+    fit <- survfit(Surv(time, event) ~ 1, data = frame[frame$arm == arm, ])
+    table <- summary(fit, rmean = tau)$table
+    analysis <- if (arm == 0) "rmst_control" else "rmst_treatment"
+    add(name, analysis, "tau", tau)
+    add(name, analysis, "rmean", table[["rmean"]])
+    add(name, analysis, "se", table[["se(rmean)"]])
+  }
+}
+
 landmarks <- c(tiny = 3, gehan = 10, veteran = 100, ties = 4)
+rmst_taus <- c(tiny = 3.5, gehan = 20, veteran = 250, ties = 5)
+fh_weights <- list(c(1, 0), c(0, 1), c(1, 1), c(0.5, 2))
 frames <- list(tiny = tiny, gehan = gehan, veteran = veteran, ties = ties)
 for (name in names(frames)) {
   frame <- frames[[name]]
@@ -123,14 +206,18 @@ for (name in names(frames)) {
   for (stratified in if (stratified_too) c(FALSE, TRUE) else FALSE) {
     reference_logrank(name, frame, stratified)
     for (ties_method in c("breslow", "efron")) reference_cox(name, frame, ties_method, stratified)
+    for (weight in fh_weights) reference_fleming_harrington(name, frame, weight, stratified)
+    reference_maxcombo(name, frame, stratified)
   }
   reference_milestone(name, frame, landmarks[[name]])
+  reference_rmst(name, frame, rmst_taus[[name]])
 }
 
 path <- file.path(data_dir, "statistics_reference.csv")
-writeLines(c("# Reference results of R's survival package for the statistics_*.csv data sets.",
+writeLines(c("# Reference results of R's survival and mvtnorm packages for the statistics_*.csv data sets.",
              paste0("# Generated by tests/reference/statistics.R with ", R.version.string,
-                    ", survival ", as.character(packageVersion("survival")), "."),
+                    ", survival ", as.character(packageVersion("survival")),
+                    ", mvtnorm ", as.character(packageVersion("mvtnorm")), "."),
              "# Regenerate with: Rscript tests/reference/statistics.R (from the repository root)",
              "dataset,analysis,quantity,value"), path)
 lines <- sprintf("%s,%s,%s,%.17g", results$dataset, results$analysis, results$quantity, results$value)

@@ -1,0 +1,248 @@
+# Recomputes, with R's survival and mvtnorm packages, every statistic that trialsim stored
+# for the replicates whose patients it exported, and compares them (tests/CMakeLists.txt
+# runs it on tests/data/nph/*.yaml when Rscript is available):
+#   Rscript tests/reference/cross_check_patients.R TRIALSIM DESIGN.yaml FOLDER [REPLICATES]
+# It runs `trialsim run DESIGN.yaml --keep-patients REPLICATES`, reads /patients (the data
+# each look analysed), /replicates/z and /replicates/compare_z, and for each replicate and
+# look recomputes the design's statistic and each compared one:
+#   logrank, fleming_harrington(rho,0)  survdiff(rho = rho), stratified with strata()
+#   fleming_harrington(rho,gamma)       the weighted sums from their definition, with the
+#                                       pooled Kaplan-Meier estimate of survfit
+#   maxcombo(...)                       those components and pmvnorm (Miwa) for its p-value
+#   rmst(tau)                           survfit's restricted mean and its SE per arm
+#   milestone(t)                        survfit's Kaplan-Meier estimate and Greenwood SE at t
+#   cox_wald                            coxph
+# z must agree to 1e-6 and MaxCombo's p-value to 1e-6; where an arm has fewer than 10
+# patients at risk at the landmark trialsim's milestone and RMST must be NaN.
+# The last line is "N passed, M failed"; the exit status is 1 on any failure.
+
+suppressPackageStartupMessages({
+  library(survival)
+  library(mvtnorm)
+  library(hdf5r)
+})
+
+arguments <- commandArgs(trailingOnly = TRUE)
+stopifnot(length(arguments) >= 3)
+binary <- arguments[1]
+design <- arguments[2]
+folder <- arguments[3]
+replicates <- if (length(arguments) >= 4) as.integer(arguments[4]) else 60L
+dir.create(folder, showWarnings = FALSE, recursive = TRUE)
+results_file <- file.path(folder, paste0(tools::file_path_sans_ext(basename(design)), ".h5"))
+status <- system2(binary, c("run", shQuote(design), "--replicates", replicates, "--keep-patients", replicates,
+                            "-o", shQuote(results_file), "--quiet"), stdout = FALSE)
+stopifnot(status == 0)
+
+file <- H5File$new(results_file, "r")
+config <- h5attr(file, "config_yaml")
+sides <- as.integer(sub(".*\n  sides: ([12])\n.*", "\\1", config))
+stratified <- grepl("\n  stratified: true\n", config)
+# hdf5r presents an HDF5 [patient, look] dataset as a [look, patient] matrix.
+patients <- list(replicate = file[["patients/replicate"]]$read(), arm = file[["patients/arm"]]$read(),
+                 stratum = file[["patients/stratum"]]$read(), time = file[["patients/time"]]$read(),
+                 status = file[["patients/status"]]$read())
+stored_z <- file[["replicates/z"]]$read()  # [look, replicate]
+decision <- file[["replicates/decision"]]$read()
+primary <- sub(".*\ntest:\n  statistic: ([a-z_]+)\n.*", "\\1", config)
+has_compare <- file$exists("summary/compare")
+compared_z <- NULL
+if (has_compare) {
+  compare_keys <- file[["summary/compare/key"]]$read()
+  compared_z <- file[["replicates/compare_z"]]$read()  # [compared, look, replicate]
+  compared_decision <- file[["replicates/compare_decision"]]$read()
+}
+looks <- nrow(stored_z)
+file$close_all()
+
+MIN_AT_RISK <- 10
+TOLERANCE <- 1e-6
+
+# The design's own statistic, as a key: its parameters from the resolved YAML's test block.
+test_block <- sub(".*\ntest:\n", "", config)
+parameter <- function(name) as.numeric(sub(paste0(".*\n  ", name, ": ([-0-9.e+]+)\n.*"), "\\1", paste0("\n", test_block)))
+primary_key <- switch(primary,
+  fleming_harrington = sprintf("fleming_harrington(%g,%g)", parameter("rho"), parameter("gamma")),
+  rmst = sprintf("rmst(%g)", parameter("tau")),
+  milestone = sprintf("milestone(%g)", parameter("milestone")),
+  maxcombo = "maxcombo(0,0;0,1;1,0)",  # the shipped cross-check designs use the default weights
+  primary)
+
+fh_sums <- function(frame, weights) {
+  strata <- if (stratified) split(frame, frame$stratum) else list(frame)
+  k <- length(weights)
+  score <- numeric(k)
+  covariance <- matrix(0, k, k)
+  for (part in strata) {
+    times <- sort(unique(part$time[part$event == 1]))
+    survival <- 1
+    for (t in times) {
+      at_risk <- part$time >= t
+      n <- sum(at_risk)
+      n1 <- sum(at_risk & part$arm == 1)
+      d <- sum(part$time == t & part$event == 1)
+      d1 <- sum(part$time == t & part$event == 1 & part$arm == 1)
+      v <- if (n > 1) n1 * (n - n1) * d * (n - d) / (n^2 * (n - 1)) else 0
+      w <- sapply(weights, function(g) survival^g[1] * (1 - survival)^g[2])
+      score <- score + w * (d1 - n1 * d / n)
+      covariance <- covariance + outer(w, w) * v
+      survival <- survival * (n - d) / n
+    }
+  }
+  list(score = score, covariance = covariance)
+}
+
+survdiff_z <- function(frame, rho) {
+  formula <- if (stratified) Surv(time, event) ~ arm + strata(stratum) else Surv(time, event) ~ arm
+  test <- survdiff(formula, data = frame, rho = rho)
+  observed <- if (is.matrix(test$obs)) rowSums(test$obs) else test$obs
+  expected <- if (is.matrix(test$exp)) rowSums(test$exp) else test$exp
+  if (test$var[2, 2] <= 0) return(0)
+  -(observed[2] - expected[2]) / sqrt(test$var[2, 2])
+}
+
+# P(Z <= upper), Z ~ N(0, R). Miwa's algorithm where R is non-singular. A singular R (the
+# default MaxCombo's FH(0,0) weight is the sum of the FH(0,1) and FH(1,0) weights, so its
+# correlation has rank 2) is written as Z = A Y with Y ~ N(0, I_r): for r = 1 an interval of
+# Y, for r = 2 an integral over y1 of the normal probability of the interval of y2 that
+# the constraints leave, split where the constraints cross so that each piece is smooth.
+orthant_probability <- function(upper, correlation) {
+  if (length(upper) == 1) return(pnorm(upper))
+  decomposition <- eigen(correlation, symmetric = TRUE)
+  keep <- decomposition$values > 1e-9 * decomposition$values[1]
+  if (all(keep)) return(pmvnorm(upper = upper, corr = correlation, algorithm = Miwa(steps = 2048))[1])
+  a <- decomposition$vectors[, keep, drop = FALSE] %*% diag(sqrt(decomposition$values[keep]), sum(keep))
+  a <- a / sqrt(rowSums(a^2))  # unit variances, as R has them
+  interval <- function(coefficients, bounds) {  # {y : coefficients * y <= bounds}
+    low <- max(c(-Inf, (bounds / coefficients)[coefficients < 0]))
+    high <- min(c(Inf, (bounds / coefficients)[coefficients > 0]))
+    if (any(coefficients == 0 & bounds < 0)) return(c(0, 0))
+    c(low, max(low, high))
+  }
+  if (ncol(a) == 1) {
+    limits <- interval(a[, 1], upper)
+    return(pnorm(limits[2]) - pnorm(limits[1]))
+  }
+  stopifnot(ncol(a) == 2)
+  inner <- function(y1) sapply(y1, function(y) {
+    limits <- interval(a[, 2], upper - a[, 1] * y)
+    dnorm(y) * (pnorm(limits[2]) - pnorm(limits[1]))
+  })
+  crossings <- c()
+  for (i in seq_len(nrow(a))) for (j in seq_len(nrow(a))) {
+    determinant <- a[i, 1] * a[j, 2] - a[j, 1] * a[i, 2]
+    if (i < j && abs(determinant) > 1e-12) crossings <- c(crossings, (upper[i] * a[j, 2] - upper[j] * a[i, 2]) / determinant)
+  }
+  points <- sort(unique(c(-Inf, crossings[abs(crossings) < 40], Inf)))
+  total <- 0
+  for (piece in seq_len(length(points) - 1)) {
+    total <- total + integrate(inner, points[piece], points[piece + 1], rel.tol = 1e-12, abs.tol = 1e-14,
+                               subdivisions = 1000L)$value
+  }
+  total
+}
+
+parse_weights <- function(text) lapply(strsplit(strsplit(text, ";")[[1]], ","), as.numeric)
+
+estimable <- function(frame, landmark) {
+  all(sapply(0:1, function(a) {
+    arm <- frame[frame$arm == a, ]
+    if (sum(arm$time >= landmark) >= MIN_AT_RISK) return(TRUE)
+    fit <- survfit(Surv(time, event) ~ 1, data = arm)
+    any(fit$surv[fit$time <= landmark] == 0)
+  }))
+}
+
+# What R computes for one statistic: list(z =, p = MaxCombo's tail p-value or NA).
+recompute <- function(key, frame) {
+  name <- sub("\\(.*", "", key)
+  inside <- sub("^[a-z_]+\\((.*)\\)$", "\\1", key)
+  if (name == "logrank") return(list(z = survdiff_z(frame, 0)))
+  if (name == "cox_wald") {
+    formula <- if (stratified) Surv(time, event) ~ arm + strata(stratum) else Surv(time, event) ~ arm
+    fit <- coxph(formula, data = frame, ties = "efron", control = coxph.control(eps = 1e-13, toler.chol = 1e-15))
+    return(list(z = -coef(fit)[[1]] / sqrt(fit$var[1, 1])))
+  }
+  if (name == "fleming_harrington") {
+    weight <- parse_weights(inside)[[1]]
+    if (weight[2] == 0) return(list(z = survdiff_z(frame, weight[1])))
+    sums <- fh_sums(frame, list(weight))
+    return(list(z = if (sums$covariance[1, 1] > 0) -sums$score / sqrt(sums$covariance[1, 1]) else 0))
+  }
+  if (name == "maxcombo") {
+    sums <- fh_sums(frame, parse_weights(inside))
+    used <- diag(sums$covariance) > 0
+    if (!any(used)) return(list(z = 0))
+    z <- (-sums$score / sqrt(diag(sums$covariance)))[used]
+    correlation <- cov2cor(sums$covariance[used, used, drop = FALSE])
+    orthant <- function(bound) orthant_probability(rep(bound, length(z)), correlation)
+    p_benefit <- 1 - orthant(max(z))
+    p_harm <- 1 - orthant(-min(z))
+    if (sides == 1 || p_benefit <= p_harm) return(list(z = -qnorm(p_benefit), p = p_benefit, tail = 1))
+    return(list(z = qnorm(p_harm), p = p_harm, tail = -1))
+  }
+  landmark <- as.numeric(inside)
+  if (!estimable(frame, landmark)) return(list(z = NaN))
+  arms <- lapply(0:1, function(a) survfit(Surv(time, event) ~ 1, data = frame[frame$arm == a, ]))
+  if (name == "rmst") {
+    tables <- lapply(arms, function(fit) summary(fit, rmean = landmark)$table)
+    difference <- tables[[2]][["rmean"]] - tables[[1]][["rmean"]]
+    se <- sqrt(tables[[1]][["se(rmean)"]]^2 + tables[[2]][["se(rmean)"]]^2)
+    return(list(z = if (se > 0) difference / se else 0))
+  }
+  if (name == "milestone") {
+    at <- lapply(arms, function(fit) summary(fit, times = landmark, extend = TRUE))
+    difference <- at[[2]]$surv - at[[1]]$surv  # control minus treatment event probability
+    se <- sqrt(at[[1]]$std.err^2 + at[[2]]$std.err^2)
+    return(list(z = if (se > 0) difference / se else 0))
+  }
+  stop("no cross-check for ", key)
+}
+
+passed <- 0
+failed <- 0
+largest <- 0
+check <- function(key, r, k, stored, frame) {
+  expected <- recompute(key, frame)
+  where <- sprintf("%s replicate %d look %d", key, r, k)
+  if (is.nan(expected$z) || is.nan(stored)) {
+    ok <- is.nan(expected$z) && is.nan(stored)
+  } else if (!is.null(expected$p)) {
+    # MaxCombo: the tail's p-value, as trialsim's z gives it back.
+    p_stored <- if (expected$tail == 1) pnorm(-stored) else pnorm(stored)
+    difference <- abs(p_stored - expected$p)
+    ok <- difference < TOLERANCE && sign(stored) == sign(expected$z)
+    largest <<- max(largest, difference)
+  } else {
+    difference <- abs(stored - expected$z)
+    ok <- difference < TOLERANCE
+    largest <<- max(largest, difference)
+  }
+  if (ok) {
+    passed <<- passed + 1
+  } else {
+    failed <<- failed + 1
+    cat(sprintf("MISMATCH %s: trialsim %.12g, R %.12g\n", where, stored, expected$z))
+  }
+}
+
+for (r in seq_len(replicates) - 1) {
+  columns <- which(patients$replicate == r)
+  for (k in seq_len(looks)) {
+    time <- patients$time[k, columns]
+    analysed <- !is.nan(time)
+    if (!any(analysed)) next
+    frame <- data.frame(time = time[analysed], event = patients$status[k, columns][analysed],
+                        arm = patients$arm[columns][analysed], stratum = patients$stratum[columns][analysed])
+    # Decision -1: that procedure had stopped before this look; only running ones are checked.
+    if (decision[k, r + 1] != -1) check(primary_key, r, k, stored_z[k, r + 1], frame)
+    if (has_compare) {
+      for (c in seq_along(compare_keys)) {
+        if (compared_decision[c, k, r + 1] != -1) check(compare_keys[c], r, k, compared_z[c, k, r + 1], frame)
+      }
+    }
+  }
+}
+cat(sprintf("largest difference: %.3g (z, or MaxCombo p-value)\n", largest))
+cat(sprintf("%d passed, %d failed\n", passed, failed))
+quit(status = if (failed > 0 || passed == 0) 1 else 0)
