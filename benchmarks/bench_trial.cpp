@@ -128,6 +128,14 @@ void sort_observations_360(benchmark::State& state) {
 }
 BENCHMARK(sort_observations_360);
 
+// The event table of that look, built once for the benchmarks of the statistics.
+std::span<const EventTable> final_look_tables() {
+  static const std::vector<Observation> observations = final_look_observations();
+  static StatisticsWorkspace workspace;
+  static const std::span<const EventTable> tables = build_event_tables(observations, 1, workspace);
+  return tables;
+}
+
 void build_event_tables_360(benchmark::State& state) {
   const std::vector<Observation> observations = final_look_observations();
   StatisticsWorkspace workspace;
@@ -136,19 +144,69 @@ void build_event_tables_360(benchmark::State& state) {
 BENCHMARK(build_event_tables_360);
 
 void logrank_360(benchmark::State& state) {
-  const std::vector<Observation> observations = final_look_observations();
-  StatisticsWorkspace workspace;
-  const auto tables = build_event_tables(observations, 1, workspace);
+  const auto tables = final_look_tables();
   for (auto _ : state) benchmark::DoNotOptimize(logrank(tables));
 }
 BENCHMARK(logrank_360);
 
 void cox_efron_360(benchmark::State& state) {
-  const std::vector<Observation> observations = final_look_observations();
-  StatisticsWorkspace workspace;
-  const auto tables = build_event_tables(observations, 1, workspace);
+  const auto tables = final_look_tables();
   for (auto _ : state) benchmark::DoNotOptimize(cox_fit(tables, Ties::efron));
 }
 BENCHMARK(cox_efron_360);
+
+// The statistics for non-proportional hazards, per look, on the same final look.
+void fleming_harrington_0_1_360(benchmark::State& state) {
+  const auto tables = final_look_tables();
+  for (auto _ : state) benchmark::DoNotOptimize(fleming_harrington(tables, {0.0, 1.0}));
+}
+BENCHMARK(fleming_harrington_0_1_360);
+
+void fleming_harrington_half_2_360(benchmark::State& state) {  // exponents that need pow
+  const auto tables = final_look_tables();
+  for (auto _ : state) benchmark::DoNotOptimize(fleming_harrington(tables, {0.5, 2.5}));
+}
+BENCHMARK(fleming_harrington_half_2_360);
+
+void maxcombo_360(benchmark::State& state) {  // FH(0,0), FH(0,1), FH(1,0) and the p-values
+  const auto tables = final_look_tables();
+  const FlemingHarringtonWeight weights[] = {{0.0, 0.0}, {0.0, 1.0}, {1.0, 0.0}};
+  for (auto _ : state) benchmark::DoNotOptimize(maxcombo(tables, weights));
+}
+BENCHMARK(maxcombo_360);
+
+void maxcombo_four_360(benchmark::State& state) {  // four non-degenerate components
+  const auto tables = final_look_tables();
+  const FlemingHarringtonWeight weights[] = {{0.0, 0.0}, {0.0, 1.0}, {1.0, 1.0}, {0.5, 0.5}};
+  for (auto _ : state) benchmark::DoNotOptimize(maxcombo(tables, weights));
+}
+BENCHMARK(maxcombo_four_360);
+
+void rmst_360(benchmark::State& state) {
+  const auto tables = final_look_tables();
+  for (auto _ : state) benchmark::DoNotOptimize(rmst(tables[0], 180.0));
+}
+BENCHMARK(rmst_360);
+
+void milestone_360(benchmark::State& state) {
+  const auto tables = final_look_tables();
+  for (auto _ : state) benchmark::DoNotOptimize(milestone(tables[0], 180.0));
+}
+BENCHMARK(milestone_360);
+
+// A replicate of the delayed-effect design: the log-rank test and four statistics compared.
+void simulate_one_replicate_delayed_effect_compared(benchmark::State& state) {
+  static const Design design =
+      load_design(std::string(TRIALSIM_SOURCE_DIR) + "/configs/danger_shock_delayed_effect.yaml");
+  const TrialSimulator simulator(design, plan_boundaries(design));
+  TrialWorkspace workspace = simulator.make_workspace();
+  TrialOutcome outcome;
+  std::uint64_t replicate = 0;
+  for (auto _ : state) {
+    simulator.simulate(replicate++, workspace, outcome);
+    benchmark::DoNotOptimize(outcome);
+  }
+}
+BENCHMARK(simulate_one_replicate_delayed_effect_compared);
 
 } // namespace

@@ -676,7 +676,7 @@ TEST(Properties, ALandmarkIsReachedWhenEachArmIsFollowedToItOrItsCurveIsZero) {
   const std::vector<Observation> all_died{patient(3, 0, 1), patient(10, 0, 0), patient(2, 1, 1), patient(4, 1, 1)};
   tables = build_event_tables(all_died, 1, workspace);
   EXPECT_TRUE(reaches_landmark(all_died, tables[0], 9.0, 1));
-  EXPECT_TRUE(reaches_landmark(all_died, tables[0], 9.0, 5));    // a curve at 0 needs nobody at risk
+  EXPECT_FALSE(reaches_landmark(all_died, tables[0], 9.0, 2));  // control has only one at risk at 9
   EXPECT_FALSE(reaches_landmark(all_died, tables[0], 11.0, 1));  // control is not followed that long
 }
 
