@@ -198,14 +198,7 @@ BENCHMARK(milestone_360);
 void simulate_one_replicate_delayed_effect_compared(benchmark::State& state) {
   static const Design design =
       load_design(std::string(TRIALSIM_SOURCE_DIR) + "/configs/danger_shock_delayed_effect.yaml");
-  const TrialSimulator simulator(design, plan_boundaries(design));
-  TrialWorkspace workspace = simulator.make_workspace();
-  TrialOutcome outcome;
-  std::uint64_t replicate = 0;
-  for (auto _ : state) {
-    simulator.simulate(replicate++, workspace, outcome);
-    benchmark::DoNotOptimize(outcome);
-  }
+  simulate(design, state);
 }
 BENCHMARK(simulate_one_replicate_delayed_effect_compared);
 

@@ -21,6 +21,8 @@ suppressPackageStartupMessages({
   library(mvtnorm)
   library(hdf5r)
 })
+# fh_sums and orthant_probability, shared with tests/reference/statistics.R.
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)[1])), "weighted_logrank.R"))
 
 arguments <- commandArgs(trailingOnly = TRUE)
 stopifnot(length(arguments) >= 3)
@@ -68,30 +70,6 @@ primary_key <- switch(primary,
   maxcombo = "maxcombo(0,0;0,1;1,0)",  # the shipped cross-check designs use the default weights
   primary)
 
-fh_sums <- function(frame, weights) {
-  strata <- if (stratified) split(frame, frame$stratum) else list(frame)
-  k <- length(weights)
-  score <- numeric(k)
-  covariance <- matrix(0, k, k)
-  for (part in strata) {
-    times <- sort(unique(part$time[part$event == 1]))
-    survival <- 1
-    for (t in times) {
-      at_risk <- part$time >= t
-      n <- sum(at_risk)
-      n1 <- sum(at_risk & part$arm == 1)
-      d <- sum(part$time == t & part$event == 1)
-      d1 <- sum(part$time == t & part$event == 1 & part$arm == 1)
-      v <- if (n > 1) n1 * (n - n1) * d * (n - d) / (n^2 * (n - 1)) else 0
-      w <- sapply(weights, function(g) survival^g[1] * (1 - survival)^g[2])
-      score <- score + w * (d1 - n1 * d / n)
-      covariance <- covariance + outer(w, w) * v
-      survival <- survival * (n - d) / n
-    }
-  }
-  list(score = score, covariance = covariance)
-}
-
 survdiff_z <- function(frame, rho) {
   formula <- if (stratified) Surv(time, event) ~ arm + strata(stratum) else Surv(time, event) ~ arm
   test <- survdiff(formula, data = frame, rho = rho)
@@ -99,47 +77,6 @@ survdiff_z <- function(frame, rho) {
   expected <- if (is.matrix(test$exp)) rowSums(test$exp) else test$exp
   if (test$var[2, 2] <= 0) return(0)
   -(observed[2] - expected[2]) / sqrt(test$var[2, 2])
-}
-
-# P(Z <= upper), Z ~ N(0, R). Miwa's algorithm where R is non-singular. A singular R (the
-# default MaxCombo's FH(0,0) weight is the sum of the FH(0,1) and FH(1,0) weights, so its
-# correlation has rank 2) is written as Z = A Y with Y ~ N(0, I_r): for r = 1 an interval of
-# Y, for r = 2 an integral over y1 of the normal probability of the interval of y2 that
-# the constraints leave, split where the constraints cross so that each piece is smooth.
-orthant_probability <- function(upper, correlation) {
-  if (length(upper) == 1) return(pnorm(upper))
-  decomposition <- eigen(correlation, symmetric = TRUE)
-  keep <- decomposition$values > 1e-9 * decomposition$values[1]
-  if (all(keep)) return(pmvnorm(upper = upper, corr = correlation, algorithm = Miwa(steps = 2048))[1])
-  a <- decomposition$vectors[, keep, drop = FALSE] %*% diag(sqrt(decomposition$values[keep]), sum(keep))
-  a <- a / sqrt(rowSums(a^2))  # unit variances, as R has them
-  interval <- function(coefficients, bounds) {  # {y : coefficients * y <= bounds}
-    low <- max(c(-Inf, (bounds / coefficients)[coefficients < 0]))
-    high <- min(c(Inf, (bounds / coefficients)[coefficients > 0]))
-    if (any(coefficients == 0 & bounds < 0)) return(c(0, 0))
-    c(low, max(low, high))
-  }
-  if (ncol(a) == 1) {
-    limits <- interval(a[, 1], upper)
-    return(pnorm(limits[2]) - pnorm(limits[1]))
-  }
-  stopifnot(ncol(a) == 2)
-  inner <- function(y1) sapply(y1, function(y) {
-    limits <- interval(a[, 2], upper - a[, 1] * y)
-    dnorm(y) * (pnorm(limits[2]) - pnorm(limits[1]))
-  })
-  crossings <- c()
-  for (i in seq_len(nrow(a))) for (j in seq_len(nrow(a))) {
-    determinant <- a[i, 1] * a[j, 2] - a[j, 1] * a[i, 2]
-    if (i < j && abs(determinant) > 1e-12) crossings <- c(crossings, (upper[i] * a[j, 2] - upper[j] * a[i, 2]) / determinant)
-  }
-  points <- sort(unique(c(-Inf, crossings[abs(crossings) < 40], Inf)))
-  total <- 0
-  for (piece in seq_len(length(points) - 1)) {
-    total <- total + integrate(inner, points[piece], points[piece + 1], rel.tol = 1e-12, abs.tol = 1e-14,
-                               subdivisions = 1000L)$value
-  }
-  total
 }
 
 parse_weights <- function(text) lapply(strsplit(strsplit(text, ";")[[1]], ","), as.numeric)
@@ -166,11 +103,11 @@ recompute <- function(key, frame) {
   if (name == "fleming_harrington") {
     weight <- parse_weights(inside)[[1]]
     if (weight[2] == 0) return(list(z = survdiff_z(frame, weight[1])))
-    sums <- fh_sums(frame, list(weight))
+    sums <- fh_sums(frame, list(weight), stratified)
     return(list(z = if (sums$covariance[1, 1] > 0) -sums$score / sqrt(sums$covariance[1, 1]) else 0))
   }
   if (name == "maxcombo") {
-    sums <- fh_sums(frame, parse_weights(inside))
+    sums <- fh_sums(frame, parse_weights(inside), stratified)
     used <- diag(sums$covariance) > 0
     if (!any(used)) return(list(z = 0))
     z <- (-sums$score / sqrt(diag(sums$covariance)))[used]

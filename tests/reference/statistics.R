@@ -13,6 +13,7 @@
 
 suppressPackageStartupMessages(library(survival))
 suppressPackageStartupMessages(library(mvtnorm))
+source(file.path("tests", "reference", "weighted_logrank.R"))  # fh_sums, orthant_probability
 
 data_dir <- file.path("tests", "data")
 stopifnot(dir.exists(data_dir))
@@ -116,35 +117,6 @@ reference_milestone <- function(name, frame, landmark) {
   }
 }
 
-# Fleming-Harrington G(rho, gamma) weighted log-rank sums, written out from the definition
-# (Fleming & Harrington 1991, ch. 7): at each distinct event time of a stratum the weight
-# S(t-)^rho (1 - S(t-))^gamma of the stratum's pooled Kaplan-Meier estimate, U = sum w (d1 - e1),
-# and the covariance of two weights sum w_a w_b v, v the hypergeometric variance.
-# For gamma = 0 they are checked against survdiff(rho =) below.
-fh_sums <- function(frame, weights, stratified) {
-  strata <- if (stratified) split(frame, frame$stratum) else list(frame)
-  k <- length(weights)
-  score <- numeric(k)
-  covariance <- matrix(0, k, k)
-  for (part in strata) {
-    times <- sort(unique(part$time[part$event == 1]))
-    survival <- 1
-    for (t in times) {
-      at_risk <- part$time >= t
-      n <- sum(at_risk)
-      n1 <- sum(at_risk & part$arm == 1)
-      d <- sum(part$time == t & part$event == 1)
-      d1 <- sum(part$time == t & part$event == 1 & part$arm == 1)
-      v <- if (n > 1) n1 * (n - n1) * d * (n - d) / (n^2 * (n - 1)) else 0
-      w <- sapply(weights, function(g) survival^g[1] * (1 - survival)^g[2])
-      score <- score + w * (d1 - n1 * d / n)
-      covariance <- covariance + outer(w, w) * v
-      survival <- survival * (n - d) / n
-    }
-  }
-  list(score = score, covariance = covariance)
-}
-
 reference_fleming_harrington <- function(name, frame, weight, stratified) {
   sums <- fh_sums(frame, list(weight), stratified)
   analysis <- sprintf("fh_%g_%g%s", weight[1], weight[2], if (stratified) "_stratified" else "")
@@ -160,24 +132,15 @@ reference_fleming_harrington <- function(name, frame, weight, stratified) {
 }
 
 # MaxCombo of FH(0,0), FH(0,1), FH(1,0): the p-value of the largest z (and of the smallest,
-# for harm) from mvtnorm with the estimated correlation, Miwa's algorithm (accurate to
-# about 1e-12 in three dimensions).
+# for harm) from the joint normal with the estimated correlation (orthant_probability:
+# mvtnorm's Miwa algorithm, or an exact integral where the correlation is singular, as it
+# is here: the FH(0,0) weight is the sum of the other two).
 reference_maxcombo <- function(name, frame, stratified) {
   weights <- list(c(0, 0), c(0, 1), c(1, 0))
   sums <- fh_sums(frame, weights, stratified)
   z <- -sums$score / sqrt(diag(sums$covariance))
   correlation <- cov2cor(sums$covariance)
-  # Miwa's algorithm refuses a singular correlation (few events can make two weights
-  # proportional); Genz-Bretz with a tight tolerance then (its error is stated by pmvnorm).
-  orthant <- function(bound) {
-    upper <- rep(bound, length(z))
-    tryCatch(pmvnorm(upper = upper, corr = correlation, algorithm = Miwa(steps = 4096))[1], error = function(e) {
-      set.seed(1)
-      p <- pmvnorm(upper = upper, corr = correlation, algorithm = GenzBretz(maxpts = 2e7, abseps = 1e-10))
-      stopifnot(attr(p, "error") < 1e-8)
-      p[1]
-    })
-  }
+  orthant <- function(bound) orthant_probability(rep(bound, length(z)), correlation)
   analysis <- if (stratified) "maxcombo_stratified" else "maxcombo"
   for (a in seq_along(z)) add(name, analysis, paste0("z", a - 1), z[a])
   add(name, analysis, "p_benefit", 1 - orthant(max(z)))
