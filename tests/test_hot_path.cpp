@@ -57,6 +57,12 @@ TEST(HotPath, SimulatingAllocatesNothing) {
       {"danger_shock_timeline.yaml", {}},  // strata, crossover, exclusions, Cox Wald
       {"danger_shock_timeline.yaml", {{"test.stratified", "true"}, {"test.statistic", "logrank"}}},
       {"danger_shock_timeline.yaml", {{"test.statistic", "milestone"}, {"test.stratified", "true"}}},
+      // every statistic compared beside the log-rank test, and stratified weighted tests
+      {"danger_shock_delayed_effect.yaml", {}},
+      {"danger_shock_timeline.yaml",
+       {{"test.stratified", "true"},
+        {"test.statistic", "maxcombo"},
+        {"test.compare", "[{statistic: rmst, tau: 180}, {statistic: fleming_harrington, rho: 0.5, gamma: 2}]"}}},
       {"danger_shock.yaml",
        {{"dropout", "{control: {exponential: {hazard: 0.002}}, pump: {exponential: {hazard: 0.002}}}"},
         {"follow_up", "{}"},

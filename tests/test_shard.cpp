@@ -194,6 +194,19 @@ TEST_F(ShardFiles, ThreeShardsMergeIntoTheFileOfASingleRun) {
   EXPECT_EQ(file_comparison::differences(single, shards[0], RUNTIME, WHEN_MADE).empty(), false);
 }
 
+// Compared statistics: their per-replicate z and decisions are columns like the others, and
+// merging refolds their powers and paired differences from them.
+TEST_F(ShardFiles, ShardsWithComparedStatisticsMergeIntoTheFileOfASingleRun) {
+  std::ofstream(path("design.yaml")) << SMALL_DESIGN
+                                     << "test:\n  compare: [{statistic: maxcombo}, {statistic: rmst, tau: 180}]\n";
+  const std::string single = run("single.h5", "--replicates 3001");
+  const std::vector<std::string> shards = run_shards(2, "--replicates 3001");
+  const Outcome merged = merge({shards[1], shards[0]});
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  EXPECT_EQ(file_comparison::differences(single, path("merged.h5"), RUNTIME, WHEN_MADE), std::vector<std::string>{});
+  EXPECT_EQ(file_comparison::differences(single, shards[0], RUNTIME, WHEN_MADE).empty(), false);
+}
+
 TEST_F(ShardFiles, OneShardMergesIntoTheFileOfASingleRun) {
   const std::string single = run("single.h5");
   const std::vector<std::string> shards = run_shards(1);
