@@ -8,6 +8,7 @@
 #include <cmath>
 #include <span>
 
+#include "logrank_terms.hpp"
 #include "trialsim/statistics.hpp"
 
 namespace trialsim {
@@ -20,16 +21,9 @@ struct LogrankSums {
 
 void add_table(const EventTable& table, LogrankSums& sums) {
   for (const EventRow& row : table.rows) {
-    const double at_risk_treatment = row.at_risk[TREATMENT];
-    const double at_risk = row.at_risk[CONTROL] + at_risk_treatment;
-    const double events = row.events[CONTROL] + row.events[TREATMENT];
-    const double treatment_share = at_risk_treatment / at_risk;
-    const double expected = events * treatment_share;
-    sums.observed_minus_expected += row.events[TREATMENT] - expected;
-    // With one patient at risk the draw is certain and contributes no variance.
-    if (at_risk > 1.0) {
-      sums.variance += expected * (1.0 - treatment_share) * (at_risk - events) / (at_risk - 1.0);
-    }
+    const LogrankTerms terms = logrank_terms(row);
+    sums.observed_minus_expected += terms.observed_minus_expected;
+    sums.variance += terms.variance;
   }
 }
 

@@ -19,6 +19,7 @@
 #include <cmath>
 #include <span>
 
+#include "logrank_terms.hpp"
 #include "trialsim/boundaries.hpp"
 #include "trialsim/statistics.hpp"
 
@@ -38,25 +39,6 @@ double fleming_harrington_weight(double survival_before, const FlemingHarrington
   return weight_power(survival_before, weight.rho) * weight_power(1.0 - survival_before, weight.gamma);
 }
 
-// The log-rank contributions of one event row: d1 - e1 and the hypergeometric variance.
-struct RowTerms {
-  double observed_minus_expected;
-  double variance;
-  double survival_factor;  // (n - d) / n: the Kaplan-Meier step at this time
-};
-
-RowTerms row_terms(const EventRow& row) {
-  const double at_risk_treatment = row.at_risk[TREATMENT];
-  const double at_risk = row.at_risk[CONTROL] + at_risk_treatment;
-  const double events = row.events[CONTROL] + row.events[TREATMENT];
-  const double treatment_share = at_risk_treatment / at_risk;
-  const double expected = events * treatment_share;
-  // With one patient at risk the draw is certain and contributes no variance.
-  const double variance =
-      at_risk > 1.0 ? expected * (1.0 - treatment_share) * (at_risk - events) / (at_risk - 1.0) : 0.0;
-  return {row.events[TREATMENT] - expected, variance, (at_risk - events) / at_risk};
-}
-
 double z_of(double score, double variance) {
   return variance > 0.0 ? -score / std::sqrt(variance) : 0.0;
 }
@@ -68,7 +50,7 @@ WeightedLogrankResult fleming_harrington(std::span<const EventTable> tables, con
   for (const EventTable& table : tables) {
     double survival = 1.0;
     for (const EventRow& row : table.rows) {
-      const RowTerms terms = row_terms(row);
+      const LogrankTerms terms = logrank_terms(row);
       const double w = fleming_harrington_weight(survival, weight);
       result.score += w * terms.observed_minus_expected;
       result.variance += w * w * terms.variance;
@@ -88,7 +70,7 @@ MaxComboResult maxcombo(std::span<const EventTable> tables, std::span<const Flem
   for (const EventTable& table : tables) {
     double survival = 1.0;
     for (const EventRow& row : table.rows) {
-      const RowTerms terms = row_terms(row);
+      const LogrankTerms terms = logrank_terms(row);
       std::array<double, MAX_COMBO_COMPONENTS> w{};
       for (int a = 0; a < k; ++a) {
         w[a] = fleming_harrington_weight(survival, weights[static_cast<std::size_t>(a)]);
@@ -108,27 +90,23 @@ MaxComboResult maxcombo(std::span<const EventTable> tables, std::span<const Flem
     result.z[a] = z_of(score[a], covariance(a, a));
     if (covariance(a, a) > 0.0) used[informative++] = a;
   }
-  result.correlation = CorrelationMatrix::Identity();
+  // The estimated correlation of every pair (0 where a component has no variance), and
+  // that of the informative components, which the p-value integrates over.
+  for (int a = 0; a < k; ++a) {
+    for (int b = 0; b < a; ++b) {
+      const bool both = covariance(a, a) > 0.0 && covariance(b, b) > 0.0;
+      const double r = both ? covariance(a, b) / std::sqrt(covariance(a, a) * covariance(b, b)) : 0.0;
+      result.correlation(a, b) = result.correlation(b, a) = std::min(1.0, std::max(-1.0, r));
+    }
+  }
   if (informative == 0) return result;
   double largest = -INFINITE_TIME;
   double smallest = INFINITE_TIME;
   CorrelationMatrix correlation = CorrelationMatrix::Identity();
   for (int i = 0; i < informative; ++i) {
-    const int a = used[i];
-    largest = std::max(largest, result.z[a]);
-    smallest = std::min(smallest, result.z[a]);
-    for (int j = 0; j < i; ++j) {
-      const int b = used[j];
-      const double r = covariance(a, b) / std::sqrt(covariance(a, a) * covariance(b, b));
-      correlation(i, j) = correlation(j, i) = std::min(1.0, std::max(-1.0, r));
-    }
-  }
-  for (int a = 0; a < k; ++a) {
-    for (int b = 0; b < a; ++b) {
-      const bool both = covariance(a, a) > 0.0 && covariance(b, b) > 0.0;
-      const double r = both ? covariance(a, b) / std::sqrt(covariance(a, a) * covariance(b, b)) : 0.0;
-      result.correlation(a, b) = result.correlation(b, a) = r;
-    }
+    largest = std::max(largest, result.z[used[i]]);
+    smallest = std::min(smallest, result.z[used[i]]);
+    for (int j = 0; j < i; ++j) correlation(i, j) = correlation(j, i) = result.correlation(used[i], used[j]);
   }
   // P(max Z >= largest) = 1 - P(all Z < largest); harm is the mirror image, P(min Z <= smallest).
   std::array<double, MAX_COMBO_COMPONENTS> bound{};

@@ -349,32 +349,29 @@ void TrialSimulator::simulate(std::uint64_t replicate, TrialWorkspace& w, TrialO
   generate_patients(replicate, w);
   double previous = 0.0;
   bool primary = true; // the design's procedure goes on
-  // The compared statistics' procedures that go on: a look's record says which, so that
-  // each look starts from the decisions of the one before.
+  // Which of the compared statistics' procedures go on.
   const std::size_t compared = design_.test.compare.size();
-  std::array<std::int8_t, MAX_COMPARED> going_on{};
-  going_on.fill(CONTINUE);
+  std::array<bool, MAX_COMPARED> running{};
+  running.fill(true);
   for (int look = 0; look < looks(); ++look) {
     LookOutcome& o = outcome.looks[static_cast<std::size_t>(look)];
-    const bool any_compared = std::any_of(going_on.begin(), going_on.begin() + static_cast<std::ptrdiff_t>(compared),
-                                          [](std::int8_t decision) { return decision == CONTINUE; });
+    const bool any_compared =
+        std::find(running.begin(), running.begin() + static_cast<std::ptrdiff_t>(compared), true) !=
+        running.begin() + static_cast<std::ptrdiff_t>(compared);
     if (!primary && !any_compared) {
       o = not_performed_look();
       continue;
     }
     for (std::size_t c = 0; c < compared; ++c) {
-      const bool on = going_on[c] == CONTINUE;
-      o.compared_decision[c] = on ? CONTINUE : NOT_PERFORMED;
-      if (!on) o.compared_z[c] = NOT_AVAILABLE;
+      o.compared_decision[c] = running[c] ? CONTINUE : NOT_PERFORMED;
+      if (!running[c]) o.compared_z[c] = NOT_AVAILABLE;
     }
     bool reached = true;
     previous = look_time(look, previous, w, reached);
     o.trigger_reached = reached;
     cut(look, previous, w, o);
     analyse(w, primary, o, look);
-    for (std::size_t c = 0; c < compared; ++c) {
-      if (going_on[c] == CONTINUE) going_on[c] = o.compared_decision[c];
-    }
+    for (std::size_t c = 0; c < compared; ++c) running[c] = running[c] && o.compared_decision[c] == CONTINUE;
     if (primary && o.decision != CONTINUE) {
       primary = false;
       outcome.stop_look = static_cast<std::int8_t>(look);
