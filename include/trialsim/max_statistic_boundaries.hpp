@@ -37,4 +37,4 @@ struct MaxStatisticBoundaries {
 MaxStatisticBoundaries max_statistic_boundaries(std::span<const Eigen::MatrixXd> look_covariance,
                                                 std::span<const double> alpha_spent, int sides);
 
-} // namespace trialsim
+}  // namespace trialsim

@@ -8,7 +8,6 @@
 
 #include <Eigen/Dense>
 
-#include <span>
 #include <vector>
 
 namespace trialsim {
@@ -39,47 +38,42 @@ inline constexpr int MAX_RECTANGLE_DIMENSION = 40;
 //! Rectangle probabilities P(lower_i < X_i <= upper_i for all i), X ~ N(0, R), of any
 //! dimension up to MAX_RECTANGLE_DIMENSION (the group-sequential MaxCombo critical values),
 //! by Genz's separation of variables (Genz A (1992). Numerical computation of multivariate
-//! normal probabilities. J Comput Graph Stat 1:141-149) on a randomly shifted rank-1
-//! lattice (Genz A, Bretz F (2009). Computation of Multivariate Normal and t Probabilities,
-//! Springer, section 4.2). R may be singular: the Cholesky factor is pivoted and keeps only
-//! its rank's columns, and each limit then bounds the last variable it depends on.
-//! The lattice and its shifts are fixed, so that the estimate is a deterministic, continuous
-//! and monotone function of the limits (root finding on a limit converges).
+//! normal probabilities. J Comput Graph Stat 1:141-149) with the variables ordered for each
+//! rectangle (least likely interval first), on a randomly shifted rank-1 lattice (Genz A,
+//! Bretz F (2009). Computation of Multivariate Normal and t Probabilities, Springer, sections
+//! 4.1.3 and 4.2). R may be singular: the Cholesky factor keeps only its rank's columns, and
+//! each limit then bounds the last variable it depends on. The lattice and its shifts are
+//! fixed, so that the estimate is a deterministic function of the limits (root finding on a
+//! limit converges). A probability of a rare event is estimated with an error relative to
+//! its own size: the rare interval is integrated first, exactly.
 class NormalRectangle {
-public:
+ public:
   struct Estimate {
     double probability = 0.0;
-    double error = 0.0; //!< 3 standard errors over the random shifts of the lattice
+    double error = 0.0;  //!< 3 standard errors over the random shifts of the lattice
   };
 
-  //! Factors R (symmetric, unit diagonal, positive semi-definite up to rounding). The
-  //! variables may come in consecutive blocks (the looks of a group-sequential test, sizes
-  //! summing to R's dimension): the factor is then pivoted within each block only, so that
-  //! exit_probability can integrate the last block's exit directly. No blocks: one block.
-  //! Throws std::invalid_argument when R is empty, too large, not square or not a
-  //! correlation matrix, or the block sizes do not add up.
-  explicit NormalRectangle(const Eigen::MatrixXd& correlation, std::span<const int> block_sizes = {});
+  //! R: symmetric, unit diagonal, positive semi-definite up to rounding. Throws
+  //! std::invalid_argument when R is empty, too large, not square or not a correlation matrix.
+  explicit NormalRectangle(const Eigen::MatrixXd& correlation);
 
   //! P(lower < X <= upper); the limits may be +-infinity. lower and upper have R's dimension.
   Estimate probability(const Eigen::VectorXd& lower, const Eigen::VectorXd& upper) const;
 
-  //! P(lower < X <= upper in every block but the last, and not in the last): a small
-  //! probability estimated with an error relative to its own size rather than to 1, which the
-  //! difference of two probability() calls would not give.
-  Estimate exit_probability(const Eigen::VectorXd& lower, const Eigen::VectorXd& upper) const;
+  int dimension() const { return static_cast<int>(correlation_.rows()); }
+  int rank() const;
 
-  int dimension() const { return static_cast<int>(factor_.rows()); }
-  int rank() const { return static_cast<int>(factor_.cols()); }
+ private:
+  //! R = P L L' P' for the variable order chosen for one rectangle.
+  struct Factor {
+    //! Rows in pivot order, rank columns. Row-major: rows are dotted with draws.
+    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows;
+    std::vector<int> variable;               // variable[i]: the variable of row i
+    std::vector<std::vector<int>> bounding;  // bounding[j]: the rows whose last non-zero column is j
+  };
+  Factor factor(const Eigen::VectorXd& lower, const Eigen::VectorXd& upper) const;
 
-private:
-  Estimate integrate(const Eigen::VectorXd& lower, const Eigen::VectorXd& upper, bool exit) const;
-
-  //! Rows in pivot order, rank columns: R = P L L' P'. Row-major: rows are dotted with draws.
-  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> factor_;
-  std::vector<int> variable_;              // variable_[i]: the variable of row i
-  std::vector<std::vector<int>> bounding_; // bounding_[j]: the rows whose last non-zero column is j
-  int last_block_column_ = 0;              // the first column of the last block
-  bool last_block_closed_ = true;          // every row of the last block bounds a column of its own block
+  Eigen::MatrixXd correlation_;
 };
 
-} // namespace trialsim
+}  // namespace trialsim

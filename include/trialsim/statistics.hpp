@@ -121,6 +121,16 @@ struct WeightedLogrankResult {
 //! G(0, 0) is the log-rank test: the same sums, term by term.
 WeightedLogrankResult fleming_harrington(std::span<const EventTable> tables, const FlemingHarringtonWeight& weight);
 
+//! The scores of several Fleming-Harrington statistics on the same tables and their estimated
+//! covariance under H0: U_a = sum w_a (O - E), cov(U_a, U_b) = sum w_a w_b v.
+struct ComboScores {
+  int components = 0;
+  std::array<double, MAX_COMBO_COMPONENTS> score{};
+  CorrelationMatrix covariance = CorrelationMatrix::Zero(); //!< the first `components` rows and columns
+};
+
+ComboScores combo_scores(std::span<const EventTable> tables, std::span<const FlemingHarringtonWeight> weights);
+
 struct MaxComboResult {
   int components = 0;
   std::array<double, MAX_COMBO_COMPONENTS> z{}; //!< each component's weighted log-rank z

@@ -11,6 +11,8 @@
 #include <span>
 #include <vector>
 
+#include <Eigen/Dense>
+
 #include "trialsim/boundaries.hpp"
 #include "trialsim/design.hpp"
 #include "trialsim/model.hpp"
@@ -95,10 +97,14 @@ private:
   //! The look's statistics and decisions: the design's when `primary` (its procedure goes
   //! on), and those of the compared statistics whose procedures go on.
   void analyse(TrialWorkspace& w, bool primary, LookOutcome& outcome, int look) const;
-  std::int8_t decide(int look, double z, double hr) const;
+  //! The decision of look `look` for a statistic whose efficacy boundary is `efficacy_z`.
+  std::int8_t decide(int look, double z, double hr, const std::vector<double>& efficacy_z) const;
 
   const Design& design_;
   BoundaryPlan plan_;
+  //! The efficacy boundary of each statistic's procedure: [0] the design's statistic, [1 + c]
+  //! compared statistic c. The plan's, but for MaxCombo over several looks (maxcombo_efficacy_z).
+  std::vector<std::vector<double>> efficacy_z_;
   std::uint64_t scenario_;
   std::vector<std::array<SurvivalDistribution, 2>> survival_; // [stratum][arm]
   std::vector<double> constant_hazards_; // [2 * stratum + arm] when every law is exponential, else empty
@@ -111,5 +117,24 @@ private:
   bool any_crossover_ = false; // streams that no patient needs are not drawn
   bool any_exclusion_ = false;
 };
+
+//! Null trials of a design whose average estimated component covariances give a MaxCombo
+//! statistic's group-sequential boundaries: the covariances' relative error is about
+//! 0.1 / sqrt(trials), a small fraction of the Monte Carlo error of any run.
+inline constexpr int MAXCOMBO_CALIBRATION_TRIALS = 2000;
+
+//! The H0 covariance of a MaxCombo statistic's component scores at each look of `design`
+//! (spec.components), averaged over `trials` null trials of the design: the treatment arm
+//! follows the control arm's survival, and every look is analysed. A pure function of the
+//! design (its seed included): the trials use streams that no run uses.
+std::vector<Eigen::MatrixXd> null_component_covariances(const Design& design, const BoundaryPlan& plan,
+                                                        const StatisticSpec& spec, int trials);
+
+//! The efficacy boundary, on the MaxCombo z (its per-look p-value's normal quantile, as
+//! MaxComboResult gives it), of each look of a MaxCombo statistic's procedure. It spends the
+//! plan's cumulative alpha look by look, from the joint normal distribution of the components
+//! at every look (max_statistic_boundaries) with their null covariances
+//! (null_component_covariances). With one look, or another statistic, the plan's boundary.
+std::vector<double> maxcombo_efficacy_z(const Design& design, const BoundaryPlan& plan, const StatisticSpec& spec);
 
 } // namespace trialsim

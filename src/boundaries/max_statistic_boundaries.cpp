@@ -7,7 +7,9 @@
 // as in lrstat and gsDesign2's gs_design_combo): look k's continuation region is a
 // rectangle in the components of looks 1..k, whose probability NormalRectangle integrates,
 // and c_k is its root, found by the Illinois variant of regula falsi between two bounds
-// from the look's own maximum.
+// from the look's own maximum. The probability of stopping at look k is integrated directly,
+// as a sum of rectangles each with one rare interval, rather than as the difference of two
+// continuation probabilities near 1, whose errors would swamp it.
 
 #include "trialsim/max_statistic_boundaries.hpp"
 
@@ -66,7 +68,45 @@ double look_quantile(const CorrelationMatrix& correlation, int dimension, double
   return 0.5 * (lo + hi);
 }
 
-} // namespace
+struct StopProbability {
+  double probability = 0.0;
+  double error = 0.0;
+};
+
+// P(continue through the looks before, stop at this one) when the look's d components start
+// at `first` and its critical value is c: the sum over m of the disjoint events "the look's
+// components before m inside (-c, c) (one-sided: below c), component m past c", each a
+// rectangle whose rare interval NormalRectangle integrates first. `lower` and `upper` hold
+// the earlier looks' continuation limits.
+StopProbability look_stop_probability(const NormalRectangle& rectangle, Eigen::VectorXd lower, Eigen::VectorXd upper,
+                                      Eigen::Index first, int d, double c, int sides) {
+  StopProbability stop;
+  double variance = 0.0;
+  for (int m = 0; m < d; ++m) {
+    for (int tail = 0; tail < sides; ++tail) {
+      for (int i = 0; i < d; ++i) {
+        const Eigen::Index v = first + i;
+        if (i < m) {
+          lower(v) = sides == 2 ? -c : -INF;
+          upper(v) = c;
+        } else if (i == m) {
+          lower(v) = tail == 0 ? c : -INF;
+          upper(v) = tail == 0 ? INF : -c;
+        } else {
+          lower(v) = -INF;
+          upper(v) = INF;
+        }
+      }
+      const NormalRectangle::Estimate estimate = rectangle.probability(lower, upper);
+      stop.probability += estimate.probability;
+      variance += estimate.error * estimate.error;
+    }
+  }
+  stop.error = std::sqrt(variance);
+  return stop;
+}
+
+}  // namespace
 
 MaxStatisticBoundaries max_statistic_boundaries(std::span<const Eigen::MatrixXd> look_covariance,
                                                 std::span<const double> alpha_spent, int sides) {
@@ -130,7 +170,7 @@ MaxStatisticBoundaries max_statistic_boundaries(std::span<const Eigen::MatrixXd>
     const double spent = alpha_spent[k];
     const int d = look_dimension[k];
     const double increment = spent - spent_before;
-    if (d == 0 || increment < NO_SPENDING) continue; // nothing to test, or nothing to spend
+    if (d == 0 || increment < NO_SPENDING) continue;  // nothing to test, or nothing to spend
     const auto first = static_cast<Eigen::Index>(look_end[k]) - d;
     const auto set_look = [&](double c) {
       upper.segment(first, d).setConstant(c);
@@ -143,11 +183,12 @@ MaxStatisticBoundaries max_statistic_boundaries(std::span<const Eigen::MatrixXd>
     } else {
       const auto end = static_cast<Eigen::Index>(look_end[k]);
       const NormalRectangle rectangle(joint.topLeftCorner(end, end));
+      // P(stop at look k) less what it should spend: > 0 while c is too small.
       const auto excess = [&](double candidate) {
-        set_look(candidate);
-        const NormalRectangle::Estimate estimate = rectangle.probability(lower.head(end), upper.head(end));
-        result.alpha_error[k] = estimate.error;
-        return (1.0 - spent) - estimate.probability; // > 0 while c is too small
+        const StopProbability stop =
+            look_stop_probability(rectangle, lower.head(end), upper.head(end), first, d, candidate, sides);
+        result.alpha_error[k] = stop.error;
+        return stop.probability - increment;
       };
       // The stop probability of look k alone lies between the increment and the cumulative alpha.
       double a = look_quantile(look_correlation[k], d, std::min(0.5, spent / sides));
@@ -180,4 +221,4 @@ MaxStatisticBoundaries max_statistic_boundaries(std::span<const Eigen::MatrixXd>
   return result;
 }
 
-} // namespace trialsim
+}  // namespace trialsim

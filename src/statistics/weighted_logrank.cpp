@@ -61,12 +61,10 @@ WeightedLogrankResult fleming_harrington(std::span<const EventTable> tables, con
   return result;
 }
 
-MaxComboResult maxcombo(std::span<const EventTable> tables, std::span<const FlemingHarringtonWeight> weights) {
-  MaxComboResult result;
+ComboScores combo_scores(std::span<const EventTable> tables, std::span<const FlemingHarringtonWeight> weights) {
+  ComboScores result;
   const int k = static_cast<int>(weights.size());
   result.components = k;
-  std::array<double, MAX_COMBO_COMPONENTS> score{};
-  CorrelationMatrix covariance = CorrelationMatrix::Zero();
   for (const EventTable& table : tables) {
     double survival = 1.0;
     for (const EventRow& row : table.rows) {
@@ -74,14 +72,27 @@ MaxComboResult maxcombo(std::span<const EventTable> tables, std::span<const Flem
       std::array<double, MAX_COMBO_COMPONENTS> w{};
       for (int a = 0; a < k; ++a) {
         w[a] = fleming_harrington_weight(survival, weights[static_cast<std::size_t>(a)]);
-        score[a] += w[a] * terms.observed_minus_expected;
+        result.score[a] += w[a] * terms.observed_minus_expected;
       }
       for (int a = 0; a < k; ++a) {
-        for (int b = 0; b <= a; ++b) covariance(a, b) += w[a] * w[b] * terms.variance;
+        for (int b = 0; b <= a; ++b) result.covariance(a, b) += w[a] * w[b] * terms.variance;
       }
       survival *= terms.survival_factor;
     }
   }
+  for (int a = 0; a < k; ++a) {
+    for (int b = 0; b < a; ++b) result.covariance(b, a) = result.covariance(a, b);
+  }
+  return result;
+}
+
+MaxComboResult maxcombo(std::span<const EventTable> tables, std::span<const FlemingHarringtonWeight> weights) {
+  MaxComboResult result;
+  const int k = static_cast<int>(weights.size());
+  result.components = k;
+  const ComboScores scores = combo_scores(tables, weights);
+  const auto& score = scores.score;
+  const CorrelationMatrix& covariance = scores.covariance;
   // Components without variance (no informative event for their weight) are left out of
   // the maximum; with none left there is no evidence either way: z = 0, as log-rank gives.
   std::array<int, MAX_COMBO_COMPONENTS> used{};

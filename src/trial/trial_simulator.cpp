@@ -66,6 +66,18 @@ TrialSimulator::TrialSimulator(const Design& design, const BoundaryPlan& plan, s
   any_crossover_ = design.crossover[CONTROL] > 0.0 || design.crossover[TREATMENT] > 0.0;
   any_exclusion_ = design.exclusion > 0.0;
   if (design.test.stratified) table_strata_ = static_cast<int>(design.allocation.strata.size());
+  efficacy_z_.push_back(maxcombo_efficacy_z(design, plan, design.test.statistic));
+  for (const StatisticSpec& spec : design.test.compare) {
+    // The design's statistic or an earlier compared one may be the same MaxCombo.
+    const auto same = std::find(design.test.compare.data(), &spec, spec);
+    if (spec == design.test.statistic) {
+      efficacy_z_.push_back(efficacy_z_.front());
+    } else if (same != &spec) {
+      efficacy_z_.push_back(efficacy_z_[static_cast<std::size_t>(1 + (same - design.test.compare.data()))]);
+    } else {
+      efficacy_z_.push_back(maxcombo_efficacy_z(design, plan, spec));
+    }
+  }
 }
 
 TrialWorkspace TrialSimulator::make_workspace() const {
@@ -320,7 +332,7 @@ void TrialSimulator::analyse(TrialWorkspace& w, bool primary, LookOutcome& outco
   outcome.hr = flat ? NOT_AVAILABLE : std::exp(data.cox.log_hr);
   if (primary) {
     outcome.z = statistic_z(design_.test.statistic, data, w);
-    outcome.decision = decide(look, outcome.z, outcome.hr);
+    outcome.decision = decide(look, outcome.z, outcome.hr, efficacy_z_.front());
   } else {
     outcome.z = NOT_AVAILABLE;
     outcome.decision = NOT_PERFORMED;
@@ -328,14 +340,14 @@ void TrialSimulator::analyse(TrialWorkspace& w, bool primary, LookOutcome& outco
   for (std::size_t c = 0; c < design_.test.compare.size(); ++c) {
     if (outcome.compared_decision[c] == NOT_PERFORMED) continue; // its procedure has stopped
     outcome.compared_z[c] = statistic_z(design_.test.compare[c], data, w);
-    outcome.compared_decision[c] = decide(look, outcome.compared_z[c], outcome.hr);
+    outcome.compared_decision[c] = decide(look, outcome.compared_z[c], outcome.hr, efficacy_z_[1 + c]);
   }
 }
 
 // An undefined z (NaN) fails every comparison: the look continues, or ends without rejection.
-std::int8_t TrialSimulator::decide(int look, double z, double hr) const {
+std::int8_t TrialSimulator::decide(int look, double z, double hr, const std::vector<double>& efficacy_z) const {
   const auto k = static_cast<std::size_t>(look);
-  const double critical = plan_.efficacy_z[k];
+  const double critical = efficacy_z[k];
   if (z >= critical) return EFFICACY;
   if (plan_.sides == 2 && z <= -critical) return HARM;
   if (look + 1 == looks()) return NO_REJECTION;
