@@ -15,6 +15,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <iostream>
 #include <limits>
 #include <map>
 #include <random>
@@ -200,6 +201,78 @@ TEST(MaxStatisticBoundaries, RefusesMismatchedArguments) {
   EXPECT_THROW(max_statistic_boundaries(covariance, two, 1), std::invalid_argument);
   const std::vector<double> one{0.025};
   EXPECT_THROW(max_statistic_boundaries(covariance, one, 3), std::invalid_argument);
+}
+
+// Both arms with the early-hazard control law of configs/danger_shock_delayed_effect.yaml.
+const std::string NULL_TRIAL = R"(
+time_unit: day
+arms:
+  - id: control
+    survival:
+      piecewise_exponential: {event_probability: {7: 0.35, 30: 0.50, 180: 0.60}}
+  - id: treatment
+    survival:
+      piecewise_exponential: {event_probability: {7: 0.35, 30: 0.50, 180: 0.60}}
+allocation: {ratio: [1, 1], block_size: 4}
+enrollment:
+  sample_size: 300
+  rates: [{from: 0, rate: 0.5}]
+)";
+
+// The MaxCombo procedure's cumulative rejection probability (both directions when two-sided)
+// by each look, under H0, is the alpha its plan spends by that look: within 3 SE, with
+// SE = sqrt(a (1 - a) / R) for the cumulative alpha a and R replicates.
+void expect_spending_kept(const std::string& yaml) {
+  const Design design = parse_design(yaml, "test.yaml");
+  const BoundaryPlan plan = plan_boundaries(design);
+  RunOptions options;
+  options.threads = 2;
+  const Results results = run_simulation(design, plan, options);
+  const auto replicates = static_cast<double>(results.replicates);
+  double cumulative = 0.0;
+  for (std::size_t k = 0; k < results.looks.size(); ++k) {
+    cumulative += results.looks[k].reject_probability + results.looks[k].harm_probability;
+    const double a = plan.alpha_spent[k];
+    const double se = std::sqrt(a * (1.0 - a) / replicates);
+    std::cout << "  " << design.name << " | look " << k << " | rejected by then " << cumulative << " (spent " << a
+              << ", SE " << se << ", boundary " << plan.efficacy_z[k] << ", " << results.replicates << " replicates)\n";
+    EXPECT_NEAR(cumulative, a, 3.0 * se) << design.name << " look " << k;
+  }
+}
+
+// 20,000 replicates: SE 0.0011 at the final 0.025 (0.0015 at 0.05), 0.0005 at an interim's 0.006.
+TEST(MaxComboProcedure, SpendsItsAlphaLookByLookAtThreeEventLooks) {
+  expect_spending_kept("name: MaxCombo, three event looks\n" + NULL_TRIAL + R"(
+analyses:
+  - {name: first, when: {events: 60}}
+  - {name: second, when: {events: 120}}
+  - {name: final, when: {events: 180}}
+test:
+  statistic: maxcombo
+  sides: 1
+  alpha: 0.025
+  boundary: {family: spending, function: obrien_fleming}
+simulation: {replicates: 20000, seed: 20261205}
+)");
+}
+
+// Pocock spends most of its alpha at the interims, two-sided, with FH(0,1) (late weight) and
+// FH(1,0) (early weight) whose information grows at different rates across the looks.
+TEST(MaxComboProcedure, SpendsItsAlphaLookByLookAtThreePocockLooksTwoSided) {
+  expect_spending_kept("name: MaxCombo, three Pocock looks\n" + NULL_TRIAL + R"(
+follow_up: {fixed: 180}
+analyses:
+  - {name: first, when: {events: 60}}
+  - {name: second, when: {events: 110}}
+  - {name: final, when: {events: 160}}
+test:
+  statistic: maxcombo
+  weights: [{rho: 0, gamma: 1}, {rho: 1, gamma: 0}]
+  sides: 2
+  alpha: 0.05
+  boundary: {family: pocock}
+simulation: {replicates: 20000, seed: 20261206}
+)");
 }
 
 }  // namespace

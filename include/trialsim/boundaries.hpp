@@ -21,6 +21,10 @@ struct BoundaryPlan {
   std::vector<double> futility_z;  //!< stop for futility when z < futility_z[k]; -infinity where none (always at the last look)
   std::vector<double> nominal_alpha;   //!< sides-sided nominal p-value threshold of each look
   std::vector<double> alpha_spent;     //!< cumulative type I error spent by look k (sides-sided), under H0
+  //! The efficacy boundary of each compared statistic's procedure (test.compare order), on its
+  //! own z: efficacy_z, but for a MaxCombo statistic over several looks (plan_boundaries).
+  //! Empty: every compared statistic uses efficacy_z.
+  std::vector<std::vector<double>> compared_efficacy_z;
 };
 
 //! Probabilities of first crossing the upper / lower boundary at each look.

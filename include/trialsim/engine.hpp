@@ -40,7 +40,9 @@ public:
   InterruptedError() : std::runtime_error("interrupted") {}
 };
 
-//! The per-look boundaries of a design at its planned information fractions.
+//! The per-look boundaries of a design at its planned information fractions. A MaxCombo
+//! statistic over several looks, the design's or a compared one, gets boundaries of its own
+//! that spend the same alpha per look (maxcombo_efficacy_z, from null trials of the design).
 BoundaryPlan plan_boundaries(const Design& design);
 
 Results run_simulation(const Design& design, const BoundaryPlan& plan, const RunOptions& options);

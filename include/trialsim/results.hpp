@@ -62,6 +62,7 @@ struct ComparedSummary {
   PowerDifference difference;
   std::vector<double> look_reject_probability; //!< P(efficacy at look k)
   std::vector<double> look_stop_probability;   //!< P(its procedure ends at look k)
+  std::vector<double> look_boundary_z;         //!< its efficacy boundary at look k, on its own z
 };
 
 struct Results {

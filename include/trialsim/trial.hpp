@@ -102,8 +102,8 @@ private:
 
   const Design& design_;
   BoundaryPlan plan_;
-  //! The efficacy boundary of each statistic's procedure: [0] the design's statistic, [1 + c]
-  //! compared statistic c. The plan's, but for MaxCombo over several looks (maxcombo_efficacy_z).
+  //! The efficacy boundary of each statistic's procedure, from the plan: [0] the design's
+  //! statistic, [1 + c] compared statistic c.
   std::vector<std::vector<double>> efficacy_z_;
   std::uint64_t scenario_;
   std::vector<std::array<SurvivalDistribution, 2>> survival_; // [stratum][arm]

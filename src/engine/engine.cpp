@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <span>
@@ -8,7 +9,6 @@
 #include <string>
 #include <thread>
 #include <utility>
-#include <exception>
 #include <vector>
 
 #include <tbb/blocked_range.h>
@@ -24,7 +24,27 @@ namespace trialsim {
 
 BoundaryPlan plan_boundaries(const Design& design) {
   try {
-    return compute_boundaries(design.test, design.test.information_fractions);
+    BoundaryPlan plan = compute_boundaries(design.test, design.test.information_fractions);
+    // A MaxCombo statistic's procedure spends the same alpha per look with boundaries of its
+    // own, from the joint distribution of its components (maxcombo_efficacy_z).
+    const BoundaryPlan planned = plan;
+    plan.efficacy_z = maxcombo_efficacy_z(design, planned, design.test.statistic);
+    plan.nominal_alpha.clear();
+    for (const double z : plan.efficacy_z) plan.nominal_alpha.push_back(design.test.sides * normal_cdf(-z));
+    for (std::size_t c = 0; c < design.test.compare.size(); ++c) {
+      const StatisticSpec& spec = design.test.compare[c];
+      const auto same =
+          std::find(design.test.compare.begin(), design.test.compare.begin() + static_cast<std::ptrdiff_t>(c), spec);
+      if (spec == design.test.statistic) {
+        plan.compared_efficacy_z.push_back(plan.efficacy_z);
+      } else if (same != design.test.compare.begin() + static_cast<std::ptrdiff_t>(c)) {
+        plan.compared_efficacy_z.push_back(
+            plan.compared_efficacy_z[static_cast<std::size_t>(same - design.test.compare.begin())]);
+      } else {
+        plan.compared_efficacy_z.push_back(maxcombo_efficacy_z(design, planned, spec));
+      }
+    }
+    return plan;
   } catch (const std::invalid_argument& error) {
     // A valid design can still ask for boundaries that do not exist (Haybittle-Peto
     // interims that alone spend more than alpha): the user's input, not an internal error.
@@ -40,7 +60,7 @@ namespace {
 // Runs one piece of work at a time on a thread of its own (thread start and join
 // are synchronisation that every tool sees), and hands its exception back on wait().
 class BackgroundWork {
-public:
+ public:
   BackgroundWork() = default;
   BackgroundWork(const BackgroundWork&) = delete;
   BackgroundWork& operator=(const BackgroundWork&) = delete;
@@ -62,12 +82,12 @@ public:
     if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
   }
 
-private:
+ private:
   std::thread thread_;
   std::exception_ptr error_;
 };
 
-} // namespace
+}  // namespace
 
 Results run_simulation(const Design& design, const BoundaryPlan& plan, const RunOptions& options) {
   std::optional<tbb::global_control> thread_limit;
@@ -104,18 +124,19 @@ Results run_simulation(const Design& design, const BoundaryPlan& plan, const Run
     // A stop request is also polled between replicates, so that a run whose blocks
     // take long (large trials) stops promptly; a block cut short is never folded.
     order.fork();
-    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, size, 64), [&](const tbb::blocked_range<std::int64_t>& range) {
-      order.task_begins();
-      TrialWorkspace& workspace = workspaces.local();
-      for (std::int64_t i = range.begin(); i < range.end(); ++i) {
-        if (stopped.load(std::memory_order_relaxed) || (options.should_stop && options.should_stop())) {
-          stopped.store(true, std::memory_order_relaxed);
-          break;
-        }
-        simulator.simulate(static_cast<std::uint64_t>(first + i), workspace, block[static_cast<std::size_t>(i)]);
-      }
-      order.task_ends();
-    });
+    tbb::parallel_for(
+        tbb::blocked_range<std::int64_t>(0, size, 64), [&](const tbb::blocked_range<std::int64_t>& range) {
+          order.task_begins();
+          TrialWorkspace& workspace = workspaces.local();
+          for (std::int64_t i = range.begin(); i < range.end(); ++i) {
+            if (stopped.load(std::memory_order_relaxed) || (options.should_stop && options.should_stop())) {
+              stopped.store(true, std::memory_order_relaxed);
+              break;
+            }
+            simulator.simulate(static_cast<std::uint64_t>(first + i), workspace, block[static_cast<std::size_t>(i)]);
+          }
+          order.task_ends();
+        });
     order.join();
     wait_for_fold();
     if (stopped.load()) throw InterruptedError();
@@ -132,4 +153,4 @@ Results run_simulation(const Design& design, const BoundaryPlan& plan, const Run
   return accumulator.results();
 }
 
-} // namespace trialsim
+}  // namespace trialsim

@@ -124,6 +124,7 @@ struct ComparedLookField {
 constexpr ComparedLookField COMPARED_LOOK_FIELDS[] = {
     {"reject_probability", &ComparedSummary::look_reject_probability},
     {"stop_probability", &ComparedSummary::look_stop_probability},
+    {"boundary_z", &ComparedSummary::look_boundary_z},
 };
 
 constexpr std::size_t QUANTILES = QUANTILE_LEVELS.size();

@@ -16,7 +16,7 @@ double fraction(std::int64_t count, std::int64_t total) {
   return total > 0 ? static_cast<double>(count) / static_cast<double>(total) : std::nan("");
 }
 
-} // namespace
+}  // namespace
 
 ResultsAccumulator::ResultsAccumulator(const Design& design, const BoundaryPlan& plan)
     : design_(design), plan_(plan), looks_(design.looks.size()), compared_(design.test.compare.size()) {
@@ -67,10 +67,16 @@ void ResultsAccumulator::add(const TrialOutcome& outcome) {
     c.time.add(o.time);
     c.hr.add(o.hr);
     switch (o.decision) {
-    case EFFICACY: ++c.efficacy; ++efficacy_; break;
-    case HARM: ++c.harm; ++harm_; break;
-    case FUTILITY: ++c.futility; break;
-    default: break;
+      case EFFICACY:
+        ++c.efficacy;
+        ++efficacy_;
+        break;
+      case HARM:
+        ++c.harm;
+        ++harm_;
+        break;
+      case FUTILITY: ++c.futility; break;
+      default: break;
     }
     if (o.decision != CONTINUE) ++c.stopped;
   }
@@ -134,10 +140,12 @@ Results ResultsAccumulator::results() const {
     for (std::size_t k = 0; k < looks_.size(); ++k) {
       s.look_reject_probability.push_back(fraction(counts.look_efficacy[k], replicates_));
       s.look_stop_probability.push_back(fraction(counts.look_stopped[k], replicates_));
+      s.look_boundary_z.push_back(c < plan_.compared_efficacy_z.size() ? plan_.compared_efficacy_z[c][k]
+                                                                       : plan_.efficacy_z[k]);
     }
     r.compared.push_back(std::move(s));
   }
   return r;
 }
 
-} // namespace trialsim
+}  // namespace trialsim

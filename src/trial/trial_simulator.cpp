@@ -38,10 +38,13 @@ Censored observe(const TrialWorkspace& w, std::size_t p, double cut_time) {
   return {std::bit_cast<double>(time), static_cast<std::uint8_t>(w.status[p] & static_cast<std::uint8_t>(complete))};
 }
 
-} // namespace
+}  // namespace
 
 TrialSimulator::TrialSimulator(const Design& design, const BoundaryPlan& plan, std::uint64_t scenario)
-    : design_(design), plan_(plan), scenario_(scenario), arrivals_(design.enrollment.periods, design.enrollment.arrivals == Enrollment::Arrivals::deterministic),
+    : design_(design),
+      plan_(plan),
+      scenario_(scenario),
+      arrivals_(design.enrollment.periods, design.enrollment.arrivals == Enrollment::Arrivals::deterministic),
       allocator_(design.allocation) {
   for (const auto& row : design.survival) {
     survival_.push_back({SurvivalDistribution(row[CONTROL]), SurvivalDistribution(row[TREATMENT])});
@@ -66,17 +69,9 @@ TrialSimulator::TrialSimulator(const Design& design, const BoundaryPlan& plan, s
   any_crossover_ = design.crossover[CONTROL] > 0.0 || design.crossover[TREATMENT] > 0.0;
   any_exclusion_ = design.exclusion > 0.0;
   if (design.test.stratified) table_strata_ = static_cast<int>(design.allocation.strata.size());
-  efficacy_z_.push_back(maxcombo_efficacy_z(design, plan, design.test.statistic));
-  for (const StatisticSpec& spec : design.test.compare) {
-    // The design's statistic or an earlier compared one may be the same MaxCombo.
-    const auto same = std::find(design.test.compare.data(), &spec, spec);
-    if (spec == design.test.statistic) {
-      efficacy_z_.push_back(efficacy_z_.front());
-    } else if (same != &spec) {
-      efficacy_z_.push_back(efficacy_z_[static_cast<std::size_t>(1 + (same - design.test.compare.data()))]);
-    } else {
-      efficacy_z_.push_back(maxcombo_efficacy_z(design, plan, spec));
-    }
+  efficacy_z_.push_back(plan.efficacy_z);
+  for (std::size_t c = 0; c < design.test.compare.size(); ++c) {
+    efficacy_z_.push_back(c < plan.compared_efficacy_z.size() ? plan.compared_efficacy_z[c] : plan.efficacy_z);
   }
 }
 
@@ -214,14 +209,14 @@ double TrialSimulator::trigger_time(const Trigger& trigger, TrialWorkspace& w) c
   const double fixed = design_.fixed_follow_up.value_or(0.0);
   const auto count = static_cast<std::size_t>(trigger.value);
   switch (trigger.kind) {
-  case Trigger::Kind::time: return trigger.value;
-  case Trigger::Kind::enrolled: return w.entry[count - 1];
-  case Trigger::Kind::completed_follow_up: return w.entry[count - 1] + fixed;
-  case Trigger::Kind::all_completed: return w.entry.back() + fixed;
-  case Trigger::Kind::events: {
-    OrderStatistics& calendar = event_calendar(w);
-    return calendar.size() < count ? INFINITE_TIME : calendar.smallest(count);
-  }
+    case Trigger::Kind::time: return trigger.value;
+    case Trigger::Kind::enrolled: return w.entry[count - 1];
+    case Trigger::Kind::completed_follow_up: return w.entry[count - 1] + fixed;
+    case Trigger::Kind::all_completed: return w.entry.back() + fixed;
+    case Trigger::Kind::events: {
+      OrderStatistics& calendar = event_calendar(w);
+      return calendar.size() < count ? INFINITE_TIME : calendar.smallest(count);
+    }
   }
   return INFINITE_TIME;
 }
@@ -253,8 +248,8 @@ int TrialSimulator::population_size(int look) const {
 void TrialSimulator::cut(int look, double time, TrialWorkspace& w, LookOutcome& outcome) const {
   const auto population = static_cast<std::ptrdiff_t>(population_size(look));
   // Entries are ascending, so the patients randomised by the cut form a prefix.
-  const auto enrolled = static_cast<std::size_t>(
-      std::upper_bound(w.entry.begin(), w.entry.begin() + population, time) - w.entry.begin());
+  const auto enrolled =
+      static_cast<std::size_t>(std::upper_bound(w.entry.begin(), w.entry.begin() + population, time) - w.entry.begin());
   // Written without branches: every patient is written to the next free slot, which
   // only an analysed patient keeps; events and arms are 0/1, so counts are sums.
   Observation* observations = w.observations.data();
@@ -287,7 +282,7 @@ struct TrialSimulator::LookData {
   std::span<const Observation> observations;
   std::span<const EventTable> tables;
   CoxResult cox;
-  std::span<const EventTable> all; // empty until needed
+  std::span<const EventTable> all;  // empty until needed
 };
 
 const EventTable& TrialSimulator::unstratified_table(LookData& data, TrialWorkspace& w) const {
@@ -301,22 +296,22 @@ const EventTable& TrialSimulator::unstratified_table(LookData& data, TrialWorksp
 
 double TrialSimulator::statistic_z(const StatisticSpec& spec, LookData& data, TrialWorkspace& w) const {
   switch (spec.kind) {
-  case Statistic::logrank: return logrank_z(data.tables, data.cox);
-  case Statistic::cox_wald: return data.cox.z_wald;
-  case Statistic::cox_score: return data.cox.z_score;
-  case Statistic::cox_lr: return data.cox.z_lr;
-  case Statistic::fleming_harrington: return fleming_harrington(data.tables, spec.weight).z;
-  case Statistic::maxcombo: {
-    const MaxComboResult result = maxcombo(data.tables, spec.components);
-    return plan_.sides == 1 ? result.z_benefit : result.z_two_sided;
-  }
-  case Statistic::milestone:
-  case Statistic::rmst: {
-    // Undefined (NaN, which crosses no boundary) where a curve does not reach the landmark.
-    const EventTable& all = unstratified_table(data, w);
-    if (!reaches_landmark(data.observations, all, spec.landmark)) return NOT_AVAILABLE;
-    return spec.kind == Statistic::milestone ? milestone(all, spec.landmark).z : rmst(all, spec.landmark).z;
-  }
+    case Statistic::logrank: return logrank_z(data.tables, data.cox);
+    case Statistic::cox_wald: return data.cox.z_wald;
+    case Statistic::cox_score: return data.cox.z_score;
+    case Statistic::cox_lr: return data.cox.z_lr;
+    case Statistic::fleming_harrington: return fleming_harrington(data.tables, spec.weight).z;
+    case Statistic::maxcombo: {
+      const MaxComboResult result = maxcombo(data.tables, spec.components);
+      return plan_.sides == 1 ? result.z_benefit : result.z_two_sided;
+    }
+    case Statistic::milestone:
+    case Statistic::rmst: {
+      // Undefined (NaN, which crosses no boundary) where a curve does not reach the landmark.
+      const EventTable& all = unstratified_table(data, w);
+      if (!reaches_landmark(data.observations, all, spec.landmark)) return NOT_AVAILABLE;
+      return spec.kind == Statistic::milestone ? milestone(all, spec.landmark).z : rmst(all, spec.landmark).z;
+    }
   }
   return NOT_AVAILABLE;
 }
@@ -338,7 +333,7 @@ void TrialSimulator::analyse(TrialWorkspace& w, bool primary, LookOutcome& outco
     outcome.decision = NOT_PERFORMED;
   }
   for (std::size_t c = 0; c < design_.test.compare.size(); ++c) {
-    if (outcome.compared_decision[c] == NOT_PERFORMED) continue; // its procedure has stopped
+    if (outcome.compared_decision[c] == NOT_PERFORMED) continue;  // its procedure has stopped
     outcome.compared_z[c] = statistic_z(design_.test.compare[c], data, w);
     outcome.compared_decision[c] = decide(look, outcome.compared_z[c], outcome.hr, efficacy_z_[1 + c]);
   }
@@ -360,16 +355,15 @@ std::int8_t TrialSimulator::decide(int look, double z, double hr, const std::vec
 void TrialSimulator::simulate(std::uint64_t replicate, TrialWorkspace& w, TrialOutcome& outcome) const {
   generate_patients(replicate, w);
   double previous = 0.0;
-  bool primary = true; // the design's procedure goes on
+  bool primary = true;  // the design's procedure goes on
   // Which of the compared statistics' procedures go on.
   const std::size_t compared = design_.test.compare.size();
   std::array<bool, MAX_COMPARED> running{};
   running.fill(true);
   for (int look = 0; look < looks(); ++look) {
     LookOutcome& o = outcome.looks[static_cast<std::size_t>(look)];
-    const bool any_compared =
-        std::find(running.begin(), running.begin() + static_cast<std::ptrdiff_t>(compared), true) !=
-        running.begin() + static_cast<std::ptrdiff_t>(compared);
+    const bool any_compared = std::find(running.begin(), running.begin() + static_cast<std::ptrdiff_t>(compared),
+                                        true) != running.begin() + static_cast<std::ptrdiff_t>(compared);
     if (!primary && !any_compared) {
       o = not_performed_look();
       continue;
@@ -424,4 +418,4 @@ PatientRecords TrialSimulator::patients(std::uint64_t replicate) const {
   return records;
 }
 
-} // namespace trialsim
+}  // namespace trialsim
