@@ -40,7 +40,11 @@ public:
   InterruptedError() : std::runtime_error("interrupted") {}
 };
 
-//! The per-look boundaries of a design at its planned information fractions. A MaxCombo
+//! The per-look boundaries of the design's boundary family at its planned information
+//! fractions, as compute_boundaries gives them; boundaries that do not exist are an InputError.
+BoundaryPlan planned_boundaries(const Design& design);
+
+//! The boundaries each procedure of the design decides with: planned_boundaries, but a MaxCombo
 //! statistic over several looks, the design's or a compared one, gets boundaries of its own
 //! that spend the same alpha per look (maxcombo_efficacy_z, from null trials of the design).
 BoundaryPlan plan_boundaries(const Design& design);

@@ -15,7 +15,7 @@ void add_check_command(CLI::App& app, Action& action) {
     action = [arguments] {
       const SweepDesign sweep = arguments->load_sweep();
       // A design whose boundaries cannot be computed is not valid either.
-      for (const Scenario& scenario : sweep.scenarios) plan_boundaries(scenario.design);
+      for (const Scenario& scenario : sweep.scenarios) planned_boundaries(scenario.design); // a MaxCombo calibration always exists
       const Design& design = sweep.base;
       std::cout << arguments->path << ": valid design '" << design.name << "' (" << design.looks.size()
                 << " looks, " << design.enrollment.sample_size << " patients)\n";

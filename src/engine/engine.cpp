@@ -22,29 +22,9 @@
 
 namespace trialsim {
 
-BoundaryPlan plan_boundaries(const Design& design) {
+BoundaryPlan planned_boundaries(const Design& design) {
   try {
-    BoundaryPlan plan = compute_boundaries(design.test, design.test.information_fractions);
-    // A MaxCombo statistic's procedure spends the same alpha per look with boundaries of its
-    // own, from the joint distribution of its components (maxcombo_efficacy_z).
-    const BoundaryPlan planned = plan;
-    plan.efficacy_z = maxcombo_efficacy_z(design, planned, design.test.statistic);
-    plan.nominal_alpha.clear();
-    for (const double z : plan.efficacy_z) plan.nominal_alpha.push_back(design.test.sides * normal_cdf(-z));
-    for (std::size_t c = 0; c < design.test.compare.size(); ++c) {
-      const StatisticSpec& spec = design.test.compare[c];
-      const auto same =
-          std::find(design.test.compare.begin(), design.test.compare.begin() + static_cast<std::ptrdiff_t>(c), spec);
-      if (spec == design.test.statistic) {
-        plan.compared_efficacy_z.push_back(plan.efficacy_z);
-      } else if (same != design.test.compare.begin() + static_cast<std::ptrdiff_t>(c)) {
-        plan.compared_efficacy_z.push_back(
-            plan.compared_efficacy_z[static_cast<std::size_t>(same - design.test.compare.begin())]);
-      } else {
-        plan.compared_efficacy_z.push_back(maxcombo_efficacy_z(design, planned, spec));
-      }
-    }
-    return plan;
+    return compute_boundaries(design.test, design.test.information_fractions);
   } catch (const std::invalid_argument& error) {
     // A valid design can still ask for boundaries that do not exist (Haybittle-Peto
     // interims that alone spend more than alpha): the user's input, not an internal error.
@@ -53,6 +33,28 @@ BoundaryPlan plan_boundaries(const Design& design) {
     if (reason.starts_with(prefix)) reason.erase(0, prefix.size());
     throw InputError("test.boundary", reason);
   }
+}
+
+BoundaryPlan plan_boundaries(const Design& design) {
+  const BoundaryPlan planned = planned_boundaries(design);
+  BoundaryPlan plan = planned;
+  // A MaxCombo statistic's procedure spends the same alpha per look with boundaries of its
+  // own, from the joint distribution of its components (maxcombo_efficacy_z).
+  plan.efficacy_z = maxcombo_efficacy_z(design, planned, design.test.statistic);
+  plan.nominal_alpha.clear();
+  for (const double z : plan.efficacy_z) plan.nominal_alpha.push_back(design.test.sides * normal_cdf(-z));
+  const auto& compare = design.test.compare;
+  for (auto spec = compare.begin(); spec != compare.end(); ++spec) {
+    const auto same = std::find(compare.begin(), spec, *spec);  // an earlier compared one
+    if (*spec == design.test.statistic) {
+      plan.compared_efficacy_z.push_back(plan.efficacy_z);
+    } else if (same != spec) {
+      plan.compared_efficacy_z.push_back(plan.compared_efficacy_z[static_cast<std::size_t>(same - compare.begin())]);
+    } else {
+      plan.compared_efficacy_z.push_back(maxcombo_efficacy_z(design, planned, *spec));
+    }
+  }
+  return plan;
 }
 
 namespace {
