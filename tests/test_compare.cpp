@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "null_trial.hpp"
 #include "trialsim/config.hpp"
 #include "trialsim/engine.hpp"
 #include "trialsim/names.hpp"
@@ -22,22 +23,6 @@
 using namespace trialsim;
 
 namespace {
-
-// Both arms with the control law of configs/danger_shock_delayed_effect.yaml (early hazard).
-const std::string NULL_ARMS = R"(
-time_unit: day
-arms:
-  - id: control
-    survival:
-      piecewise_exponential: {event_probability: {7: 0.35, 30: 0.50, 180: 0.60}}
-  - id: treatment
-    survival:
-      piecewise_exponential: {event_probability: {7: 0.35, 30: 0.50, 180: 0.60}}
-allocation: {ratio: [1, 1], block_size: 4}
-enrollment:
-  sample_size: 300
-  rates: [{from: 0, rate: 0.5}]
-)";
 
 // Every new statistic, compared beside the log-rank test.
 const std::string COMPARE_ALL = R"(
@@ -55,7 +40,7 @@ Design design_from(const std::string& yaml) {
 
 // One look at complete follow-up, two-sided 0.05.
 Design one_look(std::int64_t replicates) {
-  return design_from("name: H0, one look\n" + NULL_ARMS + R"(
+  return design_from("name: H0, one look\n" + NULL_EARLY_HAZARD_TRIAL + R"(
 follow_up: {fixed: 180}
 analyses:
   - {name: final, when: {completed_follow_up: all}}
@@ -70,7 +55,7 @@ test:
 // Three looks triggered by events with open follow-up (an early interim comes before most
 // patients can reach the 180-day landmark), one-sided 0.025, O'Brien-Fleming-type spending.
 Design three_event_looks(std::int64_t replicates) {
-  return design_from("name: H0, three looks\n" + NULL_ARMS + R"(
+  return design_from("name: H0, three looks\n" + NULL_EARLY_HAZARD_TRIAL + R"(
 analyses:
   - {name: first, when: {events: 60}}
   - {name: second, when: {events: 120}}
@@ -89,7 +74,7 @@ test:
 // analyse only the patients who completed follow-up, so that their information fractions
 // are the planned 1/3 and 2/3 (all randomised, with the early hazard, would carry more).
 Design three_patient_looks(std::int64_t replicates) {
-  return design_from("name: H0, three patient looks\n" + NULL_ARMS + R"(
+  return design_from("name: H0, three patient looks\n" + NULL_EARLY_HAZARD_TRIAL + R"(
 follow_up: {fixed: 180}
 analysis_population: first_completed
 analyses:
@@ -152,7 +137,8 @@ TEST(TypeOneError, EveryStatisticKeepsItsLevelAtThreePatientLooks) {
 // rejected 0.060 to 0.080 (20,000 replicates, SE 0.0017) instead of 0.05.
 TEST(TypeOneError, MilestoneKeepsItsLevelWithAnInterimBeforeMostReachTheLandmark) {
   for (const std::string interim : {"{events: 10}", "{events: 20}", "{enrolled: 40}"}) {
-    const Design design = design_from("name: 'H0 milestone, early interim " + interim + "'\n" + NULL_ARMS + R"(
+    const Design design = design_from("name: 'H0 milestone, early interim " + interim + "'\n" +
+                                      NULL_EARLY_HAZARD_TRIAL + R"(
 follow_up: {fixed: 180}
 analyses:
   - {name: interim, when: )" + interim +
@@ -184,7 +170,7 @@ analyses:
     survival:
       relative_to_control: {breaks: [0, 7], hazard_ratios: [1.0, 0.5]}
 )";
-  std::string arms = NULL_ARMS;
+  std::string arms = NULL_EARLY_HAZARD_TRIAL;
   arms.replace(arms.find("  - id: treatment"), arms.find("allocation:") - arms.find("  - id: treatment"), effect);
   const Design compared = design_from("name: compared\n" + arms + looks + R"(
 test:

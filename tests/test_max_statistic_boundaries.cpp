@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "null_trial.hpp"
 #include "trialsim/boundaries.hpp"
 #include "trialsim/config.hpp"
 #include "trialsim/engine.hpp"
@@ -38,7 +39,8 @@ constexpr double INF = std::numeric_limits<double>::infinity();
 
 // The lattice rule's accuracy: a probability of the bulk of the distribution is within its
 // own error estimate (3 SE over the lattice shifts) of the exact value, and that estimate is
-// below 1e-3; a rare event's (1e-6 or more, what a look may spend) is within 0.5% of its size (its rare interval comes first).
+// below 1e-3; a rare event's (1e-6 or more, what a look may spend) is within 0.5% of its size (its rare interval comes
+// first).
 constexpr double RECTANGLE_TOLERANCE = 1e-3;
 constexpr double RARE_EVENT_RELATIVE_TOLERANCE = 5e-3;
 // Critical values: a probability error of 2e-4 moves a critical value near 2.5 by about
@@ -203,22 +205,6 @@ TEST(MaxStatisticBoundaries, RefusesMismatchedArguments) {
   EXPECT_THROW(max_statistic_boundaries(covariance, one, 3), std::invalid_argument);
 }
 
-// Both arms with the early-hazard control law of configs/danger_shock_delayed_effect.yaml.
-const std::string NULL_TRIAL = R"(
-time_unit: day
-arms:
-  - id: control
-    survival:
-      piecewise_exponential: {event_probability: {7: 0.35, 30: 0.50, 180: 0.60}}
-  - id: treatment
-    survival:
-      piecewise_exponential: {event_probability: {7: 0.35, 30: 0.50, 180: 0.60}}
-allocation: {ratio: [1, 1], block_size: 4}
-enrollment:
-  sample_size: 300
-  rates: [{from: 0, rate: 0.5}]
-)";
-
 // The MaxCombo procedure's cumulative rejection probability (both directions when two-sided)
 // by each look, under H0, is the alpha its plan spends by that look: within 3 SE, with
 // SE = sqrt(a (1 - a) / R) for the cumulative alpha a and R replicates.
@@ -242,7 +228,7 @@ void expect_spending_kept(const std::string& yaml) {
 
 // 20,000 replicates: SE 0.0011 at the final 0.025 (0.0015 at 0.05), 0.0005 at an interim's 0.006.
 TEST(MaxComboProcedure, SpendsItsAlphaLookByLookAtThreeEventLooks) {
-  expect_spending_kept("name: MaxCombo, three event looks\n" + NULL_TRIAL + R"(
+  expect_spending_kept("name: MaxCombo, three event looks\n" + NULL_EARLY_HAZARD_TRIAL + R"(
 analyses:
   - {name: first, when: {events: 60}}
   - {name: second, when: {events: 120}}
@@ -259,7 +245,7 @@ simulation: {replicates: 20000, seed: 20261205}
 // Pocock spends most of its alpha at the interims, two-sided, with FH(0,1) (late weight) and
 // FH(1,0) (early weight) whose information grows at different rates across the looks.
 TEST(MaxComboProcedure, SpendsItsAlphaLookByLookAtThreePocockLooksTwoSided) {
-  expect_spending_kept("name: MaxCombo, three Pocock looks\n" + NULL_TRIAL + R"(
+  expect_spending_kept("name: MaxCombo, three Pocock looks\n" + NULL_EARLY_HAZARD_TRIAL + R"(
 follow_up: {fixed: 180}
 analyses:
   - {name: first, when: {events: 60}}
