@@ -13,11 +13,16 @@ EDIT is one of
     --group PATH            replace the object PATH with an empty group
     --softlink PATH=TARGET  replace PATH with a soft link to TARGET (dangling, or a loop)
     --extlink PATH=FILE     replace PATH with an external link to FILE:/summary
+    --keep-checksum         leave the checksum block as it was (stale after an edit);
+                            by default it is rewritten for the edited file
+    --strip-checksum        copy the objects into a new file without the checksum block
 """
 
 import argparse
 import json
+import os
 import shutil
+import zlib
 
 import h5py
 import numpy as np
@@ -39,6 +44,25 @@ def replace(f, path, make):
     make(path)
 
 
+MAGIC = b"trialsim results file\n"
+BLOCK_SIZE = 512
+
+
+def restamp(path):
+    """Rewrites the checksum block of a trialsim file (src/io/file_checksum.cpp) after an
+    edit, as a program that knows the format would, so that the edited contents (not the
+    checksum) are what trialsim refuses."""
+    with open(path, "r+b") as f:
+        data = f.read()
+        if not data.startswith(MAGIC):
+            return
+        head = MAGIC + b"length: %020d\n" % len(data)
+        crc = zlib.crc32(head + data[BLOCK_SIZE:])
+        block = (head + b"crc32: %08x\n" % crc).ljust(BLOCK_SIZE, b"\0")
+        f.seek(0)
+        f.write(block)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("source")
@@ -50,6 +74,8 @@ def main():
     parser.add_argument("--group", action="append", default=[])
     parser.add_argument("--softlink", action="append", default=[])
     parser.add_argument("--extlink", action="append", default=[])
+    parser.add_argument("--keep-checksum", action="store_true")
+    parser.add_argument("--strip-checksum", action="store_true")
     args = parser.parse_args()
     if args.source == "-":
         with h5py.File(args.out, "w") as f:
@@ -72,6 +98,17 @@ def main():
             replace(f, path, lambda p, t=target: f.__setitem__(p, h5py.SoftLink(t)))
         for path, other in map(split, args.extlink):
             replace(f, path, lambda p, o=other: f.__setitem__(p, h5py.ExternalLink(o, "/summary")))
+    if args.strip_checksum:
+        # The same objects in a new file without the checksum block.
+        copy = args.out + ".copy"
+        with h5py.File(args.out, "r") as src, h5py.File(copy, "w") as dst:
+            for name, value in src.attrs.items():
+                dst.attrs[name] = value
+            for name in src:
+                src.copy(name, dst)
+        os.replace(copy, args.out)
+    elif not args.keep_checksum:
+        restamp(args.out)
 
 
 if __name__ == "__main__":

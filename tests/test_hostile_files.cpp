@@ -95,12 +95,16 @@ TEST_F(HostileFileTest, FilesThatAreNotHdf5) {
 TEST_F(HostileFileTest, TruncatedResultsFiles) {
   const std::string bytes = read_bytes(good_file());
   ASSERT_GT(bytes.size(), 20000u);
-  // From nothing to one byte short: the signature, the superblock, the object headers, the data.
+  // From nothing to one byte short: the checksum block, the signature, the superblock, the object
+  // headers, the data.
   for (const std::size_t size : {std::size_t{1}, std::size_t{8}, std::size_t{96}, std::size_t{512}, std::size_t{2048},
                                  std::size_t{4096}, bytes.size() / 4, bytes.size() / 2, bytes.size() - 1}) {
     const fs::path cut = dir_ / ("cut_" + std::to_string(size) + ".h5");
     std::ofstream(cut, std::ios::binary) << bytes.substr(0, size);
-    expect_refused(cut, size < 8 ? "not an HDF5 file" : "truncated or corrupt HDF5 file");
+    // The HDF5 signature follows the 512-byte checksum block; the block states the length.
+    expect_refused(cut, size < 520 ? "not an HDF5 file"
+                                   : "truncated file (" + std::to_string(size) + " of " + std::to_string(bytes.size()) +
+                                         " bytes)");
   }
 }
 

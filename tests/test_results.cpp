@@ -73,6 +73,25 @@ TEST(QuantileSketch, ZerosAndInfinities) {
   EXPECT_EQ(sketch.count(), 100);
 }
 
+TEST(QuantileSketch, QuantilesStayWithinTheObservedRange) {
+  // Every trial enrols its whole sample size of 10^7: the bucket holding 10^7 is
+  // represented by a value up to 1e-4 above it (1e7 lies 44 above the lower end of the
+  // bucket's rounding: 10,000,044 enrolled was printed), so the answer is clamped to the
+  // largest value added. The same holds at the low end and inside a narrow range.
+  QuantileSketch sample_size;
+  for (int i = 0; i < 1000; ++i) sample_size.add(1e7);
+  for (double level : {0.05, 0.5, 0.95, 1.0}) EXPECT_EQ(sample_size.quantile(level), 1e7) << level;
+  QuantileSketch narrow;
+  for (int i = 0; i <= 100; ++i) narrow.add(9999950 + i);  // 9,999,950 to 10,000,050
+  for (double level : {0.0, 0.05, 0.5, 0.95, 1.0}) {
+    EXPECT_GE(narrow.quantile(level), 9999950.0) << level;
+    EXPECT_LE(narrow.quantile(level), 10000050.0) << level;
+    EXPECT_NEAR(narrow.quantile(level), 9999950 + std::ceil(std::max(level * 101, 1.0)) - 1, 1e-4 * 1e7) << level;
+  }
+  EXPECT_EQ(narrow.quantile(1.0), 10000050.0);
+  EXPECT_EQ(narrow.quantile(0.0), 9999950.0);
+}
+
 TEST(DistributionAccumulator, MeanSdAndIntegerQuantilesAreExact) {
   DistributionAccumulator events(true);
   std::vector<double> values;

@@ -25,6 +25,12 @@ namespace trialsim {
 inline constexpr const char* FILETYPE = "trialsim results";
 inline constexpr int FORMAT_VERSION = 1;
 
+//! Refuses (InputError) an output that is one of `inputs`: the same file by its
+//! identity (device and inode), so another name, a link or a relative path is caught
+//! too. `inputs_are` says what they are ("the design file").
+void expect_not_an_input(const std::string& output, const std::vector<std::string>& inputs,
+                         const std::string& inputs_are);
+
 //! Streams per-replicate records into /replicates and, on commit, writes
 //! /summary, /patients and the root attributes, then renames the file into place.
 //! A sweep file holds the same layout once per scenario, in /scenarios/<k>.

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -79,8 +80,12 @@ struct Results {
 
 //! Quantiles of a positive quantity to a relative accuracy of 1e-4 in bounded
 //! memory (logarithmic buckets, as in DDSketch); zero and infinity counted apart.
+//! Answers are clamped to the smallest and largest value added, so that a
+//! quantile never lies outside the data (enrolled above the sample size).
 class QuantileSketch {
 public:
+  //! The sketch's relative accuracy (README and the files' quantile attributes state it).
+  static constexpr double RELATIVE_ACCURACY = 1e-4;
   void add(double x);
   double quantile(double level) const;
   std::int64_t count() const { return count_; }
@@ -91,12 +96,15 @@ private:
   // about 11,500 buckets); the rare keys beyond it (an HR estimate of 1e-9, say)
   // are counted in `outliers`.
   static constexpr std::size_t MAX_DENSE = 1U << 16;
+  double bucket_quantile(double level) const;  // before clamping
   std::vector<std::int64_t> buckets_;
   std::int64_t first_key_ = 0;
   std::map<std::int64_t, std::int64_t> outliers_;
   std::int64_t zeros_ = 0;
   std::int64_t infinities_ = 0;
   std::int64_t count_ = 0;
+  double smallest_ = std::numeric_limits<double>::infinity();
+  double largest_ = -std::numeric_limits<double>::infinity();
 };
 
 //! Running mean / SD (Welford) plus a sketch for the quantiles.

@@ -1,26 +1,58 @@
 #include "interrupt.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <csignal>
+#include <cstring>
 
 namespace trialsim::cli {
 
 namespace {
 // Lock-free, so safe to set from a signal handler and to read from the worker threads.
 std::atomic<int> received_signal{0};
+std::atomic<bool> polled{false};  // set by catch_interrupts(): the command stops at its next poll
 static_assert(std::atomic<int>::is_always_lock_free);
+static_assert(std::atomic<bool>::is_always_lock_free);
 
-extern "C" void record_signal(int signal) { received_signal.store(signal); }
+constexpr int HANDLED[] = {SIGINT, SIGTERM, SIGHUP};
+
+// Only async-signal-safe calls here: atomics, write and _exit.
+extern "C" void on_signal(int signal) {
+  if (polled.load()) {
+    received_signal.store(signal);
+    return;
+  }
+  // Nothing is being written yet (the design is being read or validated, or a file shown):
+  // there is nothing to clean up, so stop now, as the default action would, but with the
+  // exit code a shell gives a process ended by the signal.
+  const char* name = signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "SIGHUP";
+  const char prefix[] = "\ntrialsim: interrupted by ";
+  [[maybe_unused]] ssize_t ignored = ::write(STDERR_FILENO, prefix, sizeof prefix - 1);
+  ignored = ::write(STDERR_FILENO, name, std::strlen(name));
+  ignored = ::write(STDERR_FILENO, "\n", 1);
+  ::_exit(128 + signal);
+}
 } // namespace
 
-void catch_interrupts() {
+void handle_interrupts() {
   struct sigaction action {};
-  action.sa_handler = record_signal;
+  action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
+  for (int signal : HANDLED) sigaddset(&action.sa_mask, signal);
   // The first signal asks the run to stop cleanly; SA_RESETHAND restores the default
-  // action, so a second Ctrl-C ends a run that does not stop at once.
+  // action, so a second one ends a run that does not stop at once.
   action.sa_flags = SA_RESETHAND;
-  for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal, &action, nullptr);
+  // Installed even when the signal was ignored at startup (a job started with & by a
+  // script, or under nohup): a request to stop is never lost in the first milliseconds.
+  for (int signal : HANDLED) sigaction(signal, &action, nullptr);
+  // With a file size limit (ulimit -f), the write that crosses it fails with EFBIG and is
+  // reported like a full disk (the partial file removed) instead of killing the process.
+  std::signal(SIGXFSZ, SIG_IGN);
+}
+
+void catch_interrupts() {
+  polled.store(true);
 }
 
 bool interrupt_requested() { return received_signal.load(std::memory_order_relaxed) != 0; }

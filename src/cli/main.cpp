@@ -1,14 +1,30 @@
 // trialsim command line: parses arguments, runs one subcommand, and maps
 // failures to exit codes (0 success, 2 invalid input, 1 internal error).
 
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 
 #include "commands.hpp"
+#include "interrupt.hpp"
 #include "trialsim/error.hpp"
 #include "trialsim/version.hpp"
 
+namespace {
+
+// A table or message that cannot be written (stdout on a full disk, /dev/full) is a failure too.
+int checked_output(int code) {
+  std::cout.flush();
+  if (std::cout) return code;
+  std::cerr << "trialsim: error: cannot write to standard output (" << std::strerror(errno) << ")\n";
+  return code == 0 ? 2 : code;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace trialsim;
+  cli::handle_interrupts();
   CLI::App app{"trialsim: Monte Carlo operating characteristics of two-arm time-to-event trial designs"};
   app.set_version_flag("--version", std::string("trialsim ") + VERSION + " (" + GIT_SHA + ")");
   app.require_subcommand(1);
@@ -27,10 +43,10 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   try {
-    return action();
+    return checked_output(action());
   } catch (const InputError& error) {
     std::cerr << "trialsim: error: " << error.what() << '\n';
-    return 2;
+    return checked_output(2);
   } catch (const std::exception& error) {
     std::cerr << "trialsim: internal error: " << error.what() << '\n';
     return 1;

@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "interrupt.hpp"
 #include "trialsim/engine.hpp"
+#include "trialsim/error.hpp"
 #include "trialsim/report.hpp"
 #include "trialsim/shard.hpp"
 
@@ -20,6 +21,7 @@ struct MergeArguments {
 };
 
 int merge(const MergeArguments& arguments) {
+  if (arguments.output.empty()) throw InputError("-o", "must name a file, got an empty name");
   catch_interrupts();
   MergeOptions options;
   options.should_stop = interrupt_requested;

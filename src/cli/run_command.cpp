@@ -24,9 +24,8 @@ namespace {
 
 struct RunArguments {
   DesignArguments design;
-  std::string output;
+  std::optional<std::string> output;  // unset: named after the design
   std::optional<std::int64_t> replicates;
-  std::optional<std::uint64_t> seed;
   int threads = 0;
   std::int64_t keep_patients = 0;
   std::string shard; // "K/N", empty for the whole run
@@ -157,17 +156,19 @@ int run_sweep(const RunArguments& arguments, const SweepDesign& sweep, const Run
 }
 
 int run(RunArguments& arguments) {
+  if (arguments.output && arguments.output->empty()) throw InputError("-o", "must name a file, got an empty name");
   if (arguments.replicates) {
     arguments.design.extra.push_back({"simulation.replicates", std::to_string(*arguments.replicates)});
   }
-  if (arguments.seed) arguments.design.extra.push_back({"simulation.seed", std::to_string(*arguments.seed)});
   const SweepDesign sweep = arguments.design.load_sweep();
   check_keep_patients(arguments, sweep.base);
   const std::int64_t replicates = sweep.base.simulation.replicates;
   RunTarget target;
   if (!arguments.shard.empty()) target.shard = parse_shard(arguments.shard, replicates);
   target.range = target.shard.value_or(make_shard(1, 1, replicates));
-  target.output = arguments.output.empty() ? default_output(arguments.design.path, target.shard) : arguments.output;
+  target.output = arguments.output.value_or(default_output(arguments.design.path, target.shard));
+  // Results written over the design would lose it (run x.yaml -o x.yaml, or a design named x.h5).
+  expect_not_an_input(target.output, {arguments.design.path}, "the design file");
   catch_interrupts();
   try {
     return sweep.has_sweep() ? run_sweep(arguments, sweep, target) : run_single(arguments, sweep.base, target);
@@ -188,7 +189,7 @@ void add_run_command(CLI::App& app, Action& action) {
   command->add_option("-o,--output", arguments->output,
                       "Results file (HDF5); default: <design name>.h5. A design with a sweep writes every scenario");
   command->add_option("--replicates", arguments->replicates, "Number of simulated trials")->check(CLI::PositiveNumber);
-  command->add_option("--seed", arguments->seed, "Random seed");
+  arguments->design.add_seed_to(*command);
   command->add_option("--threads", arguments->threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
   command->add_option("--keep-patients", arguments->keep_patients,
                       "Store the patient-level data of the first K replicates")

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include "commands.hpp"
 #include "design_arguments.hpp"
@@ -27,7 +28,6 @@ struct SolveArguments {
   std::string path;
   std::string range;
   std::optional<std::int64_t> replicates;
-  std::optional<std::uint64_t> seed;
   int threads = 0;
   bool quiet = false;
 };
@@ -67,7 +67,12 @@ class Solver {
     if (arguments_.replicates) {
       arguments_.design.extra.push_back({"simulation.replicates", std::to_string(*arguments_.replicates)});
     }
-    if (arguments_.seed) arguments_.design.extra.push_back({"simulation.seed", std::to_string(*arguments_.seed)});
+    if (!(arguments_.target_power > 0 && arguments_.target_power < 1)) {  // NaN too
+      std::ostringstream given;
+      given << arguments_.target_power;
+      throw InputError("--target-power",
+                       "must be strictly between 0 and 1 (a power of 0 or 1 is never estimated), got " + given.str());
+    }
     const SweepDesign sweep = arguments_.design.load_sweep();
     if (sweep.has_sweep()) {
       throw InputError(arguments_.design.path, "solve works on a design without a sweep block; remove the sweep");
@@ -190,8 +195,8 @@ void add_solve_command(CLI::App& app, Action& action) {
       "solve", "Find the sample size, events, hazard ratio or event probability that reaches a target power");
   auto arguments = std::make_shared<SolveArguments>();
   arguments->design.add_to(*command);
-  command->add_option("--target-power", arguments->target_power, "Target power (default 0.8)")
-      ->check(CLI::Range(0.0, 1.0).description("in (0, 1)"));
+  command->add_option("--target-power", arguments->target_power,
+                      "Target power, strictly between 0 and 1 (default 0.8)");
   command
       ->add_option("--for", arguments->path,
                    "Design path to solve for, e.g. enrollment.sample_size, analyses[1].when.events, "
@@ -202,7 +207,7 @@ void add_solve_command(CLI::App& app, Action& action) {
                       "design's value)");
   command->add_option("--replicates", arguments->replicates, "Replicates per value simulated")
       ->check(CLI::PositiveNumber);
-  command->add_option("--seed", arguments->seed, "Random seed");
+  arguments->design.add_seed_to(*command);
   command->add_option("--threads", arguments->threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
   command->add_flag("-q,--quiet", arguments->quiet, "No progress lines on stderr");
   command->callback([&action, arguments] {

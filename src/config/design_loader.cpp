@@ -2,10 +2,20 @@
 // top-level block in an order where every check can see what it depends on
 // (arms after strata, looks after enrolment and follow-up, the test after the looks).
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
+#include <vector>
+
+#include <yaml-cpp/depthguard.h>
 
 #include "design_parts.hpp"
 #include "trialsim/config.hpp"
@@ -178,13 +188,50 @@ Design read_design(const Field& root) {
   return design;
 }
 
+// yaml-cpp would read a NUL byte as an escape sequence and report "unknown escape character".
+void expect_no_nul_byte(const std::string& text, const std::string& source_name) {
+  const std::size_t at = text.find('\0');
+  if (at == std::string::npos) return;
+  const auto line = std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n') + 1;
+  const std::size_t line_start = text.rfind('\n', at);
+  const std::size_t column = at - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
+  throw InputError(source_name + ":" + std::to_string(line),
+                   "a NUL byte (column " + std::to_string(column) + "): a design file is text");
+}
+
+// The line of the `---` that starts the second document: the last one at or before the
+// document's first node (an empty document's node lies past the marker, or past the end).
+std::size_t second_document_line(const std::string& text, int node_line) {
+  std::size_t line = 1, marker = 1, start = 0;
+  while (start < text.size() && (node_line < 0 || line <= static_cast<std::size_t>(node_line) + 1)) {
+    if (text.compare(start, 3, "---") == 0) marker = line;
+    const std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) break;
+    start = end + 1;
+    ++line;
+  }
+  return marker;
+}
+
 YAML::Node load_yaml(const std::string& text, const std::string& source_name) {
-  YAML::Node root;
+  expect_no_nul_byte(text, source_name);
+  std::vector<YAML::Node> documents;
   try {
-    root = YAML::Load(text);
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::DeepRecursion& error) {
+    // yaml-cpp stops at 500 levels with "bad file"; a design needs fewer than ten.
+    throw InputError(
+        source_name + ":" + std::to_string(error.mark.line + 1),
+        "invalid YAML: nested too deeply (" + std::to_string(error.depth()) + " levels of sequences or mappings)");
   } catch (const YAML::ParserException& error) {
     throw InputError(source_name + ":" + std::to_string(error.mark.line + 1), "invalid YAML: " + error.msg);
   }
+  if (documents.size() > 1) {
+    // Only the first would be read: the rest would be silently ignored.
+    throw InputError(source_name + ":" + std::to_string(second_document_line(text, documents[1].Mark().line)),
+                     "a second YAML document (after ---): a design file holds one");
+  }
+  const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
   if (!root.IsDefined() || root.IsNull()) throw InputError(source_name, "the design file is empty");
   if (!root.IsMap()) {
     throw InputError(source_name + ":" + std::to_string(root.Mark().line + 1),
@@ -207,13 +254,34 @@ Design parse_design(const std::string& yaml_text, const std::string& source_name
 }
 
 std::string config::read_design_text(const std::string& path) {
-  std::error_code error;
-  std::ifstream file(path);
-  if (!std::filesystem::is_regular_file(path, error) || !file) throw InputError(path, "cannot read design file");
-  std::stringstream text;
-  text << file.rdbuf();
-  if (file.bad()) throw InputError(path, "cannot read design file");
-  return text.str();
+  // Opened without blocking and checked before reading: opening a FIFO for reading
+  // would wait for a writer for ever, and reading a device might never end.
+  const auto failure = [&path] {
+    std::string reason = std::generic_category().message(errno);
+    reason[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(reason[0])));
+    return InputError(path, "cannot read design file (" + reason + ")");
+  };
+  const int descriptor = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (descriptor < 0) throw failure();
+  struct Closer {
+    int descriptor;
+    ~Closer() { ::close(descriptor); }
+  } closer{descriptor};
+  struct stat status {};
+  if (::fstat(descriptor, &status) != 0 || !S_ISREG(status.st_mode)) {
+    throw InputError(path, S_ISDIR(status.st_mode) ? "cannot read design file: it is a folder"
+                                                   : "cannot read design file: not a regular file (a FIFO, device "
+                                                     "or socket)");
+  }
+  std::string text;
+  char buffer[65536];
+  for (;;) {
+    const ssize_t got = ::read(descriptor, buffer, sizeof buffer);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw failure();
+    if (got == 0) return text;
+    text.append(buffer, static_cast<std::size_t>(got));
+  }
 }
 
 Design load_design(const std::string& path, std::span<const Override> overrides) {

@@ -81,6 +81,21 @@ void check_axis_path(const Field& key, const std::string& path, const std::vecto
   }
 }
 
+// Two scenarios with one label (or one value) would be indistinguishable in the table and
+// the file, and one of them silently redundant.
+void expect_distinct_values(const ParsedAxis& parsed) {
+  const SweepAxis& axis = parsed.axis;
+  for (std::size_t v = 1; v < parsed.values.size(); ++v) {
+    for (std::size_t w = 0; w < v; ++w) {
+      const bool same_number = axis.numeric && axis.numbers[v] == axis.numbers[w];
+      if (axis.labels[v] != axis.labels[w] && !same_number) continue;
+      const std::string what = parsed.labelled ? "label '" + axis.labels[v] + "'" : "value " + axis.labels[v];
+      parsed.values[v].fail(what + " is given twice (also as value " + std::to_string(w + 1) + " of " +
+                            std::to_string(parsed.values.size()) + "); each value of a swept path must differ");
+    }
+  }
+}
+
 ParsedAxis read_axis(const Field& key, const Field& values, const std::vector<ParsedAxis>& earlier) {
   ParsedAxis parsed{{}, {}, key, values.node().IsMap()};
   SweepAxis& axis = parsed.axis;
@@ -109,6 +124,7 @@ ParsedAxis read_axis(const Field& key, const Field& values, const std::vector<Pa
     if (axis.numeric) axis.numbers.push_back(number.value_or(0.0));
   }
   if (!axis.numeric) axis.numbers.clear();
+  expect_distinct_values(parsed);
   return parsed;
 }
 
@@ -167,7 +183,10 @@ class ScenarioBuilder {
     for (std::size_t a = 0; a < axes_.size(); ++a) {
       if (choice[a] == SIZE_MAX) continue;
       const ParsedAxis& parsed = axes_[a];
-      set_value(root, parsed.axis.path, parsed.values[choice[a]].node(), parsed.key.where());
+      // A clone of the value: assigning a node of the file's tree itself would merge that tree's
+      // node pool (which every earlier scenario has joined) into this scenario's, so that
+      // building n scenarios took time in n^2 (41.5 s to check 1000 scenarios, 3/4 of it here).
+      set_value(root, parsed.axis.path, YAML::Clone(parsed.values[choice[a]].node()), parsed.key.where());
     }
     return read_design(Field::root(root, source_));
   }

@@ -60,12 +60,6 @@ Handle make_string_type(StringKind kind, std::size_t fixed_size, H5T_cset_t cset
   return type;
 }
 
-Handle open_dataset(hid_t parent, const std::string& name) {
-  const std::string full = name_of(parent, name);
-  return Handle(checked(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "cannot open dataset " + full), H5Dclose,
-                "dataset " + full);
-}
-
 Handle open_attribute(hid_t object, const std::string& name) {
   const std::string full = name_of(object) + " attribute " + name;
   return Handle(checked(H5Aopen(object, name.c_str(), H5P_DEFAULT), "cannot open " + full), H5Aclose, full);
@@ -84,6 +78,16 @@ StoredValues open_stored(std::string full, Handle object, hid_t (*get_space)(hid
   Handle file_type(checked(get_type(object.id()), "cannot read the type of " + full), H5Tclose, "type of " + full);
   return {std::move(full), std::move(object), std::move(space), std::move(file_type)};
 }
+
+}  // namespace
+
+Handle open_dataset(hid_t parent, const std::string& name) {
+  const std::string full = name_of(parent, name);
+  return Handle(checked(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "cannot open dataset " + full), H5Dclose,
+                "dataset " + full);
+}
+
+namespace {
 
 StoredValues open_stored_dataset(hid_t parent, const std::string& name) {
   return open_stored(name_of(parent, name), open_dataset(parent, name), H5Dget_space, H5Dget_type);
@@ -159,7 +163,7 @@ std::vector<std::string> read_string_values(hid_t file_type, hid_t space, const 
   return values;
 }
 
-} // namespace
+}  // namespace
 
 void silence_automatic_errors() {
   // HDF5 1.10 leaves a file whose close failed (a full disk) half-closed in its tables,
@@ -208,9 +212,12 @@ void Handle::close() {
   check(status, "cannot close " + name_);
 }
 
-Handle create_file(const std::string& path) {
+Handle create_file(const std::string& path, hsize_t user_block) {
   silence_automatic_errors();
-  return Handle(checked(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "cannot create " + path),
+  const Handle properties(checked(H5Pcreate(H5P_FILE_CREATE), "cannot create " + path), H5Pclose,
+                          "properties of " + path);
+  if (user_block > 0) check(H5Pset_userblock(properties.id(), user_block), "cannot create " + path);
+  return Handle(checked(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, properties.id(), H5P_DEFAULT), "cannot create " + path),
                 H5Fclose, path);
 }
 
@@ -415,6 +422,9 @@ RowDataset RowDataset::create_raw(hid_t parent, const std::string& name, hid_t t
       check(H5Pset_shuffle(properties.id()), what);
       check(H5Pset_deflate(properties.id(), DEFLATE_LEVEL), what);
     }
+    // Last in the pipeline, so it covers the stored (compressed) bytes: every reader built on
+    // HDF5 (h5py, hdf5r, h5dump) refuses a damaged chunk. It is one of HDF5's built-in filters.
+    check(H5Pset_fletcher32(properties.id()), what);
   }
   result.dataset_ = Handle(checked(H5Dcreate2(parent, name.c_str(), type, space.id(), H5P_DEFAULT,
                                               properties.id(), H5P_DEFAULT),

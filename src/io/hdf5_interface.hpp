@@ -66,12 +66,14 @@ template <> inline hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64
 enum class StringKind { variable, fixed };
 
 // Files and groups.
-Handle create_file(const std::string& path); //!< truncates an existing file
+//! Truncates an existing file; `user_block` bytes (0, or a power of 2 from 512) are left before HDF5's data.
+Handle create_file(const std::string& path, hsize_t user_block = 0);
 Handle open_file_read_only(const std::string& path);
 //! True when the file starts with an HDF5 signature; false for anything else, unreadable included.
 bool is_hdf5_file(const std::string& path);
 void flush(hid_t file);
 Handle create_group(hid_t parent, const std::string& name);
+Handle open_dataset(hid_t parent, const std::string& name);  //!< to give it attributes
 Handle open_group(hid_t parent, const std::string& name);
 //! True when every link of the relative path `path` ("a/b/c") exists under `parent`.
 bool exists(hid_t parent, const std::string& path);
@@ -158,7 +160,7 @@ std::vector<T> read_attribute_vector(hid_t object, const std::string& name) {
 std::string read_string_attribute(hid_t object, const std::string& name);
 
 //! A fixed-size dataset written and read by blocks of rows (hyperslabs along the first
-//! dimension), chunked along rows and compressed (shuffle + deflate) when HDF5 has zlib.
+//! dimension), chunked along rows, compressed (shuffle + deflate) when HDF5 has zlib, and checksummed (Fletcher32).
 class RowDataset {
 public:
   RowDataset() = default;

@@ -3,6 +3,7 @@
 // readers such as h5py scripts, so they change only with FORMAT_VERSION).
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,10 +13,14 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <system_error>
+#include <tuple>
 
+#include "file_checksum.hpp"
 #include "hdf5_interface.hpp"
 #include "results_file_internals.hpp"
 #include "scenario_table.hpp"
@@ -257,12 +262,23 @@ void write_replicate_block(ReplicateDatasets& d, hsize_t row, std::span<const Tr
   }
 }
 
+// Quantiles come from a sketch (QuantileSketch): readers are told how close they are.
+void describe_quantiles(hid_t group) {
+  const hdf5::Handle quantiles = hdf5::open_dataset(group, "quantiles");
+  hdf5::write_attribute(quantiles.id(), "approximate",
+                        "quantiles from a sketch (DDSketch, Masson, Rim and Lee 2019): each is within a relative "
+                        "error of 1e-4 of a value of the data, and within the smallest and largest value; "
+                        "quantiles of counts are rounded to integers");
+  hdf5::write_attribute<double>(quantiles.id(), "relative_accuracy", QuantileSketch::RELATIVE_ACCURACY);
+}
+
 void write_distribution(hid_t parent, const std::string& name, const Distribution& distribution) {
   const hdf5::Handle group = hdf5::create_group(parent, name);
   hdf5::write_scalar(group.id(), "count", distribution.count);
   hdf5::write_scalar(group.id(), "mean", distribution.mean);
   hdf5::write_scalar(group.id(), "sd", distribution.sd);
   hdf5::write_vector<double>(group.id(), "quantiles", distribution.quantiles);
+  describe_quantiles(group.id());
   hdf5::write_attribute<double>(group.id(), "quantile_levels", QUANTILE_LEVELS);
 }
 
@@ -282,6 +298,7 @@ void write_look_distribution(hid_t parent, const std::string& name, const std::v
   hdf5::write_vector<double>(group.id(), "mean", means);
   hdf5::write_vector<double>(group.id(), "sd", sds);
   hdf5::write_matrix<double>(group.id(), "quantiles", looks.size(), QUANTILES, quantiles);
+  describe_quantiles(group.id());
   hdf5::write_attribute<double>(group.id(), "quantile_levels", QUANTILE_LEVELS);
 }
 
@@ -444,6 +461,15 @@ void write_root_attributes(hid_t root, const RootAttributes& attributes) {
   hdf5::write_attribute(root, "time_unit", attributes.time_unit);
 }
 
+// A device (/dev/full, /dev/null), a FIFO or a socket would be replaced by the rename, or
+// could not take the file; so is a symbolic link to one.
+void expect_regular_destination(const std::string& path) {
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (!fs::exists(status) || fs::is_directory(status) || fs::is_regular_file(status)) return;
+  throw InputError(path, WRITING + "it is not a regular file (a device, FIFO or socket)");
+}
+
 // Creates the (empty) temporary file; the system's reason when that is impossible.
 void create_partial_file(const std::string& path, const std::string& partial) {
   const fs::path destination(path);
@@ -456,12 +482,29 @@ void create_partial_file(const std::string& path, const std::string& partial) {
     throw InputError(path, WRITING + folder.string() + " is not a folder");
   }
   if (fs::is_directory(destination, error)) throw InputError(path, WRITING + "it is a folder");
+  expect_regular_destination(path);
   const int descriptor = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
   if (descriptor < 0) {
     throw InputError(path, WRITING + lowercase_first(std::generic_category().message(errno)));
   }
   ::close(descriptor);
 }
+
+}  // namespace
+
+void expect_not_an_input(const std::string& output, const std::vector<std::string>& inputs,
+                         const std::string& inputs_are) {
+  struct stat written {};
+  if (::stat(output.c_str(), &written) != 0) return;  // a new file is no input
+  for (const std::string& input : inputs) {
+    struct stat read {};
+    if (::stat(input.c_str(), &read) == 0 && read.st_dev == written.st_dev && read.st_ino == written.st_ino) {
+      throw InputError(output, "is " + inputs_are + "; choose another output file");
+    }
+  }
+}
+
+namespace {
 
 // ---------------------------------------------------------------- reading
 
@@ -482,9 +525,18 @@ public:
     if (descriptor < 0) malformed("cannot read: " + lowercase_first(std::generic_category().message(errno)));
     ::close(descriptor);
     if (!hdf5::is_hdf5_file(path)) malformed("not an HDF5 file");
+    // Before HDF5 reads anything: it trusts much of what it reads (see file_checksum.hpp).
+    verify_checksum();
     try {
       file_ = hdf5::open_file_read_only(path);
-    } catch (const hdf5::Error&) {
+    } catch (const hdf5::Error& error) {
+      // Another process writing the file holds HDF5's lock on it (flock fails with
+      // EWOULDBLOCK, whose message HDF5 passes on): not damage.
+      const std::string reason = error.what();
+      if (reason.find("unable to lock file") != std::string::npos ||
+          reason.find(std::generic_category().message(EWOULDBLOCK)) != std::string::npos) {
+        malformed("locked by another program (HDF5 file locking): it is being written; try again when it is done");
+      }
       malformed("truncated or corrupt HDF5 file");
     }
     check_filetype();
@@ -543,11 +595,45 @@ public:
   }
 
 private:
+ // Verified once per process and file identity: show and merge open a file once per scenario.
+ void verify_checksum() {
+   struct stat status {};
+   if (::stat(path_.c_str(), &status) != 0)
+     malformed("cannot read: " + lowercase_first(std::generic_category().message(errno)));
+   using Identity = std::tuple<dev_t, ino_t, off_t, std::int64_t, long>;
+   static std::mutex lock;
+   static std::set<Identity> verified;
+   const Identity identity{status.st_dev, status.st_ino, status.st_size, status.st_mtim.tv_sec, status.st_mtim.tv_nsec};
+   {
+     const std::lock_guard<std::mutex> guard(lock);
+     if (verified.count(identity) != 0) return;  // and it has a checksum
+   }
+   checksum::Verification verification;
+   try {
+     verification = checksum::verify(path_);
+   } catch (const std::system_error& error) {
+     malformed("cannot read: " + lowercase_first(error.code().message()));
+   }
+   // A file without the block was not written by trialsim (or was rewritten by another program):
+   // the filetype check names it.
+   if (verification.verdict == checksum::Verdict::absent) {
+     checksummed_ = false;
+     return;
+   }
+   if (verification.verdict != checksum::Verdict::valid) malformed(checksum::describe(verification));
+   const std::lock_guard<std::mutex> guard(lock);
+   verified.insert(identity);
+ }
+
   void check_filetype() const {
     if (!hdf5::has_attribute(file(), "filetype") || !hdf5::is_string_attribute(file(), "filetype") ||
         hdf5::read_string_attribute(file(), "filetype") != FILETYPE) {
       malformed("not a trialsim results file");
     }
+    if (!checksummed_)
+      malformed(
+          "no checksum (rewritten by another program, or written by an earlier trialsim): cannot tell that it is "
+          "intact");
     const auto version = attribute<std::int64_t>("format_version");
     if (version != FORMAT_VERSION) {
       malformed("format_version " + std::to_string(version) + " is not supported (this trialsim reads " +
@@ -556,6 +642,7 @@ private:
   }
 
   std::string path_;
+  bool checksummed_ = true;
   hdf5::Handle file_;
   hdf5::Handle group_;
   std::string prefix_;
@@ -686,7 +773,7 @@ void read_replicate_block(const ResultsFileReader& file, hsize_t first, std::spa
   }
 }
 
-} // namespace
+}  // namespace
 
 struct ResultsFileWriter::Impl {
   std::string path;
@@ -719,7 +806,7 @@ struct ResultsFileWriter::Impl {
     if (replicates < 0) throw std::invalid_argument("negative number of replicates");
     create_partial_file(path, partial_path);
     try {
-      file = hdf5::create_file(partial_path);
+      file = hdf5::create_file(partial_path, checksum::BLOCK_SIZE);
       layout();
     } catch (const hdf5::Error& error) {
       columns = {};
@@ -749,6 +836,11 @@ struct ResultsFileWriter::Impl {
       hdf5::flush(file.id());
       file.close();
     });
+    try {
+      checksum::stamp(partial_path);
+    } catch (const std::system_error& error) {
+      throw InputError(path, WRITING + lowercase_first(error.code().message()));
+    }
     std::error_code error;
     fs::rename(partial_path, path, error);
     if (error) throw InputError(path, WRITING + lowercase_first(error.message()));

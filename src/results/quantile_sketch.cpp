@@ -10,13 +10,17 @@ namespace {
 // Buckets (gamma^(k-1), gamma^k] with gamma = (1 + a) / (1 - a): the bucket's
 // representative value 2 gamma^k / (gamma + 1) is within a relative error a of
 // every value in it (Masson, Rim and Lee 2019, DDSketch).
-constexpr double RELATIVE_ACCURACY = 1e-4;
+constexpr double RELATIVE_ACCURACY = QuantileSketch::RELATIVE_ACCURACY;
 const double LOG_GAMMA = std::log((1.0 + RELATIVE_ACCURACY) / (1.0 - RELATIVE_ACCURACY));
 
 } // namespace
 
 void QuantileSketch::add(double x) {
   ++count_;
+  if (!std::isnan(x)) {
+    smallest_ = std::min(smallest_, x);
+    largest_ = std::max(largest_, x);
+  }
   if (!(x > 0.0)) {
     ++zeros_; // zero (and, defensively, anything not positive)
     return;
@@ -48,6 +52,12 @@ void QuantileSketch::add(double x) {
 
 double QuantileSketch::quantile(double level) const {
   if (count_ == 0) return std::nan("");
+  // A bucket's representative value may lie beyond every value in it (by up to the
+  // relative accuracy): 10,000,044 enrolled of a sample size of 10^7.
+  return std::clamp(bucket_quantile(level), smallest_, largest_);
+}
+
+double QuantileSketch::bucket_quantile(double level) const {
   // Inverse of the empirical distribution function: the smallest x with F(x) >= level.
   const auto rank = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(level * count_)));
   std::int64_t seen = zeros_;

@@ -143,15 +143,6 @@ void expect_exact_cover(std::vector<ShardFile>& shards) {
   }
 }
 
-void expect_not_an_input(const std::string& output, const std::vector<ShardFile>& shards) {
-  std::error_code error;
-  for (const ShardFile& file : shards) {
-    if (std::filesystem::equivalent(output, file.path, error)) {
-      throw InputError(output, "is one of the shards being merged; choose another output file");
-    }
-  }
-}
-
 // Copies the replicates of `group` of every shard, in order, into `writer` and `accumulator`;
 // `also` sees every block with its first replicate (sweeps pair the scenarios with it).
 void merge_replicates(const std::vector<ShardFile>& shards, const std::string& group, int looks,
@@ -257,7 +248,7 @@ MergedRun merge_shards(const std::vector<std::string>& shard_paths, const std::s
     shards.push_back(open_shard(path));
     expect_same_run(shards.front(), shards.back());
   }
-  expect_not_an_input(output, shards);
+  expect_not_an_input(output, shard_paths, "one of the shards being merged");
   expect_exact_cover(shards);
   return shards.front().scenarios == 0 ? merge_single(shards, output, options, start)
                                        : merge_sweep(shards, output, options, start);
