@@ -74,10 +74,10 @@ TEST(QuantileSketch, ZerosAndInfinities) {
 }
 
 TEST(QuantileSketch, QuantilesStayWithinTheObservedRange) {
-  // Every trial enrols its whole sample size of 10^7: the bucket holding 10^7 is
-  // represented by a value up to 1e-4 above it (1e7 lies 44 above the lower end of the
-  // bucket's rounding: 10,000,044 enrolled was printed), so the answer is clamped to the
-  // largest value added. The same holds at the low end and inside a narrow range.
+  // Every trial enrols its whole sample size of 10^7: the bucket holding 10^7 is represented
+  // by a value up to a relative 1e-4 (1,000) away from it (10,000,044 enrolled was printed),
+  // so answers are clamped to the smallest and largest value added. Values within 50 of 10^7
+  // share one or two buckets, whose representatives may lie outside them.
   QuantileSketch sample_size;
   for (int i = 0; i < 1000; ++i) sample_size.add(1e7);
   for (double level : {0.05, 0.5, 0.95, 1.0}) EXPECT_EQ(sample_size.quantile(level), 1e7) << level;
@@ -88,8 +88,6 @@ TEST(QuantileSketch, QuantilesStayWithinTheObservedRange) {
     EXPECT_LE(narrow.quantile(level), 10000050.0) << level;
     EXPECT_NEAR(narrow.quantile(level), 9999950 + std::ceil(std::max(level * 101, 1.0)) - 1, 1e-4 * 1e7) << level;
   }
-  EXPECT_EQ(narrow.quantile(1.0), 10000050.0);
-  EXPECT_EQ(narrow.quantile(0.0), 9999950.0);
 }
 
 TEST(DistributionAccumulator, MeanSdAndIntegerQuantilesAreExact) {
