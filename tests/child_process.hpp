@@ -31,53 +31,53 @@ struct Finished {
 
 class Child {
 public:
- //! Starts TRIALSIM_BINARY with `arguments`; output goes to `folder`/stdout.txt and stderr.txt.
- //! With `file_size_limit` (bytes) the child cannot grow a file past it (SIGXFSZ, which
- //! would end it, is left at its default: trialsim ignores it, so the write fails with EFBIG).
- Child(const std::vector<std::string>& arguments, const std::filesystem::path& folder,
-       std::optional<rlim_t> file_size_limit = std::nullopt)
-     : Child(arguments, folder, ChildOptions{file_size_limit, {}, {}, {}}) {}
+  //! Starts TRIALSIM_BINARY with `arguments`; output goes to `folder`/stdout.txt and stderr.txt.
+  //! With `file_size_limit` (bytes) the child cannot grow a file past it (SIGXFSZ, which
+  //! would end it, is left at its default: trialsim ignores it, so the write fails with EFBIG).
+  Child(const std::vector<std::string>& arguments, const std::filesystem::path& folder,
+        std::optional<rlim_t> file_size_limit = std::nullopt)
+      : Child(arguments, folder, ChildOptions{file_size_limit, {}, {}, {}}) {}
 
- //! How the child starts, beyond its arguments.
- struct ChildOptions {
-   std::optional<rlim_t> file_size_limit;
-   //! Signals ignored when it starts, as a shell script's `&` (SIGINT) or nohup (SIGHUP) does.
-   std::vector<int> ignored_signals;
-   //! Where its stdout goes instead of `folder`/stdout.txt (e.g. /dev/full).
-   std::filesystem::path stdout_path;
-   //! Its working folder (default: the test's).
-   std::filesystem::path working_directory;
- };
+  //! How the child starts, beyond its arguments.
+  struct ChildOptions {
+    std::optional<rlim_t> file_size_limit;
+    //! Signals ignored when it starts, as a shell script's `&` (SIGINT) or nohup (SIGHUP) does.
+    std::vector<int> ignored_signals;
+    //! Where its stdout goes instead of `folder`/stdout.txt (e.g. /dev/full).
+    std::filesystem::path stdout_path;
+    //! Its working folder (default: the test's).
+    std::filesystem::path working_directory;
+  };
 
- Child(const std::vector<std::string>& arguments, const std::filesystem::path& folder, const ChildOptions& options)
-     : out_(options.stdout_path.empty() ? folder / "stdout.txt" : options.stdout_path), err_(folder / "stderr.txt") {
-   const std::optional<rlim_t> file_size_limit = options.file_size_limit;
-   std::vector<std::string> argv_text{TRIALSIM_BINARY};
-   argv_text.insert(argv_text.end(), arguments.begin(), arguments.end());
-   std::vector<char*> argv;
-   for (std::string& argument : argv_text) argv.push_back(argument.data());
-   argv.push_back(nullptr);
-   pid_ = ::fork();
-   if (pid_ == 0) {
-     // Only async-signal-safe calls between fork and exec.
-     const int out = ::open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-     const int err = ::open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-     if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) ::_exit(126);
-     ::signal(SIGINT, SIG_DFL);
-     ::signal(SIGTERM, SIG_DFL);
-     ::signal(SIGHUP, SIG_DFL);
-     for (int ignored : options.ignored_signals) ::signal(ignored, SIG_IGN);
-     if (!options.working_directory.empty() && ::chdir(options.working_directory.c_str()) != 0) ::_exit(126);
-     if (file_size_limit) {
-       const rlimit limit{*file_size_limit, *file_size_limit};
-       if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(126);
-       // SIGXFSZ keeps its default action (ending the process): trialsim must ignore it itself.
-       ::signal(SIGXFSZ, SIG_DFL);
-     }
-     ::execv(argv[0], argv.data());
-     ::_exit(127);
-   }
- }
+  Child(const std::vector<std::string>& arguments, const std::filesystem::path& folder, const ChildOptions& options)
+      : out_(options.stdout_path.empty() ? folder / "stdout.txt" : options.stdout_path), err_(folder / "stderr.txt") {
+    const std::optional<rlim_t> file_size_limit = options.file_size_limit;
+    std::vector<std::string> argv_text{TRIALSIM_BINARY};
+    argv_text.insert(argv_text.end(), arguments.begin(), arguments.end());
+    std::vector<char*> argv;
+    for (std::string& argument : argv_text) argv.push_back(argument.data());
+    argv.push_back(nullptr);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      // Only async-signal-safe calls between fork and exec.
+      const int out = ::open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int err = ::open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) ::_exit(126);
+      ::signal(SIGINT, SIG_DFL);
+      ::signal(SIGTERM, SIG_DFL);
+      ::signal(SIGHUP, SIG_DFL);
+      for (int ignored : options.ignored_signals) ::signal(ignored, SIG_IGN);
+      if (!options.working_directory.empty() && ::chdir(options.working_directory.c_str()) != 0) ::_exit(126);
+      if (file_size_limit) {
+        const rlimit limit{*file_size_limit, *file_size_limit};
+        if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(126);
+        // SIGXFSZ keeps its default action (ending the process): trialsim must ignore it itself.
+        ::signal(SIGXFSZ, SIG_DFL);
+      }
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+  }
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
   ~Child() {

@@ -595,35 +595,35 @@ public:
   }
 
 private:
- // Verified once per process and file identity: show and merge open a file once per scenario.
- void verify_checksum() {
-   struct stat status {};
-   if (::stat(path_.c_str(), &status) != 0)
-     malformed("cannot read: " + lowercase_first(std::generic_category().message(errno)));
-   using Identity = std::tuple<dev_t, ino_t, off_t, std::int64_t, long>;
-   static std::mutex lock;
-   static std::set<Identity> verified;
-   const Identity identity{status.st_dev, status.st_ino, status.st_size, status.st_mtim.tv_sec, status.st_mtim.tv_nsec};
-   {
-     const std::lock_guard<std::mutex> guard(lock);
-     if (verified.count(identity) != 0) return;  // and it has a checksum
-   }
-   checksum::Verification verification;
-   try {
-     verification = checksum::verify(path_);
-   } catch (const std::system_error& error) {
-     malformed("cannot read: " + lowercase_first(error.code().message()));
-   }
-   // A file without the block was not written by trialsim (or was rewritten by another program):
-   // the filetype check names it.
-   if (verification.verdict == checksum::Verdict::absent) {
-     checksummed_ = false;
-     return;
-   }
-   if (verification.verdict != checksum::Verdict::valid) malformed(checksum::describe(verification));
-   const std::lock_guard<std::mutex> guard(lock);
-   verified.insert(identity);
- }
+  // Verified once per process and file identity: show and merge open a file once per scenario.
+  void verify_checksum() {
+    struct stat status {};
+    if (::stat(path_.c_str(), &status) != 0)
+      malformed("cannot read: " + lowercase_first(std::generic_category().message(errno)));
+    using Identity = std::tuple<dev_t, ino_t, off_t, std::int64_t, long>;
+    static std::mutex lock;
+    static std::set<Identity> verified;
+    const Identity identity{status.st_dev, status.st_ino, status.st_size, status.st_mtim.tv_sec, status.st_mtim.tv_nsec};
+    {
+      const std::lock_guard<std::mutex> guard(lock);
+      if (verified.count(identity) != 0) return;  // and it has a checksum
+    }
+    checksum::Verification verification;
+    try {
+      verification = checksum::verify(path_);
+    } catch (const std::system_error& error) {
+      malformed("cannot read: " + lowercase_first(error.code().message()));
+    }
+    // A file without the block was not written by trialsim (or was rewritten by another program):
+    // the filetype check names it.
+    if (verification.verdict == checksum::Verdict::absent) {
+      checksummed_ = false;
+      return;
+    }
+    if (verification.verdict != checksum::Verdict::valid) malformed(checksum::describe(verification));
+    const std::lock_guard<std::mutex> guard(lock);
+    verified.insert(identity);
+  }
 
   void check_filetype() const {
     if (!hdf5::has_attribute(file(), "filetype") || !hdf5::is_string_attribute(file(), "filetype") ||
