@@ -48,19 +48,23 @@ MAGIC = b"trialsim results file\n"
 BLOCK_SIZE = 512
 
 
+def checksum_block(data):
+    """The checksum block (src/io/file_checksum.cpp) of a file whose bytes are `data`: its
+    length and zlib's CRC-32 of the block's first two lines and every byte after the block."""
+    head = MAGIC + b"length: %020d\n" % len(data)
+    crc = zlib.crc32(head + data[BLOCK_SIZE:])
+    return (head + b"crc32: %08x\n" % crc).ljust(BLOCK_SIZE, b"\0")
+
+
 def restamp(path):
-    """Rewrites the checksum block of a trialsim file (src/io/file_checksum.cpp) after an
-    edit, as a program that knows the format would, so that the edited contents (not the
-    checksum) are what trialsim refuses."""
+    """Rewrites the checksum block of a trialsim file after an edit, as a program that knows
+    the format would, so that the edited contents (not the checksum) are what trialsim refuses."""
     with open(path, "r+b") as f:
         data = f.read()
         if not data.startswith(MAGIC):
             return
-        head = MAGIC + b"length: %020d\n" % len(data)
-        crc = zlib.crc32(head + data[BLOCK_SIZE:])
-        block = (head + b"crc32: %08x\n" % crc).ljust(BLOCK_SIZE, b"\0")
         f.seek(0)
-        f.write(block)
+        f.write(checksum_block(data))
 
 
 def main():

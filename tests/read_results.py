@@ -8,6 +8,7 @@ its layout (README "Output file"): names, shapes, dtypes and a few invariants.
         exactly: numbers (nan, inf, -inf allowed) or text.
     read_results.py foreign OUT        an HDF5 file without trialsim's attributes
     read_results.py reshape IN OUT     IN with /replicates/z made one-dimensional
+    (reshape, delete and future rewrite the checksum block for the edited file)
     read_results.py delete IN OUT PATH IN without the dataset PATH
     read_results.py future IN OUT      IN as a later format: format_version 2, filetype
                                        as a fixed-length string (as other writers make them)
@@ -18,12 +19,16 @@ every check holds, 1 with the failed check on stderr otherwise.
 
 import argparse
 import math
+import os
 import re
 import shutil
 import sys
 
 import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hostile_files import BLOCK_SIZE, checksum_block, restamp  # noqa: E402
 
 QUANTILE_LEVELS = [0.05, 0.25, 0.50, 0.75, 0.95]
 PER_LOOK = [
@@ -169,7 +174,13 @@ def same(found, expected):
 
 
 def check(arguments):
+    # The checksum block, recomputed here with zlib's CRC-32 (an implementation of its own).
+    with open(arguments.file, "rb") as raw:
+        data = raw.read()
+    require(data[:BLOCK_SIZE] == checksum_block(data), "the checksum block does not match the file")
     with h5py.File(arguments.file, "r") as f:
+        require(f.userblock_size == BLOCK_SIZE, f"user block of {f.userblock_size} bytes")
+        require(f["replicates/z"].fletcher32, "/replicates/z has no Fletcher32 filter")
         replicates = check_root(f)
         looks = check_summary(f)
         check_replicates(f, replicates, looks)
@@ -197,12 +208,14 @@ def reshape(arguments):
         z = f["replicates/z"][()]
         del f["replicates/z"]
         f["replicates/z"] = z[:, 0]
+    restamp(arguments.output)  # a deliberate edit: the layout, not the checksum, is what is refused
 
 
 def delete(arguments):
     shutil.copyfile(arguments.input, arguments.output)
     with h5py.File(arguments.output, "r+") as f:
         del f[arguments.path]
+    restamp(arguments.output)
 
 
 def future(arguments):
@@ -210,6 +223,7 @@ def future(arguments):
     with h5py.File(arguments.output, "r+") as f:
         f.attrs["filetype"] = np.bytes_(b"trialsim results")
         f.attrs["format_version"] = np.int32(2)
+    restamp(arguments.output)
 
 
 def main():

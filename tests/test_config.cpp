@@ -808,7 +808,7 @@ TEST(Config, ErrorsInAFileNameThePathAsGiven) {
 
 TEST(Config, MissingFileAndEmptyText) {
   const std::string path = std::string(TRIALSIM_TEST_DATA) + "/config/no_such_design.yaml";
-  EXPECT_EQ(input_error_of([&] { load_design(path); }), path + ": cannot read design file");
+  EXPECT_EQ(input_error_of([&] { load_design(path); }), path + ": cannot read design file (no such file or directory)");
   EXPECT_EQ(error_of(""), "test.yaml: the design file is empty");
   EXPECT_EQ(error_of("- a\n- b\n"),
             "test.yaml:1: the design file must be a mapping of keys (name, arms, enrollment, analyses, ...)");

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "../src/io/file_checksum.hpp" // private to io: the test edits a file as a writer would
 #include "file_comparison.hpp"
 #include "input_error.hpp"
 #include "scratch_folder.hpp"
@@ -319,6 +320,7 @@ TEST_F(ShardFiles, ShardsOfAnotherRunAreRefused) {
   H5Sclose(space);
   H5Tclose(type);
   H5Fclose(file);
+  checksum::stamp(version); // the other version would have written its own checksum
   expect_refused({shards[0], version, shards[2]},
                  version + ": written by trialsim 99.0.0, not by trialsim " + VERSION + " as " + shards[0]);
 
@@ -367,7 +369,8 @@ TEST_F(ShardFiles, ForeignTruncatedAndWholeRunFilesAreRefused) {
   bytes << std::ifstream(shards[1], std::ios::binary).rdbuf();
   const std::string truncated = path("truncated.h5");
   std::ofstream(truncated, std::ios::binary) << bytes.str().substr(0, bytes.str().size() / 2);
-  expect_refused({shards[0], truncated}, truncated + ": truncated or corrupt HDF5 file");
+  expect_refused({shards[0], truncated}, truncated + ": truncated file (" + std::to_string(bytes.str().size() / 2) +
+                                              " of " + std::to_string(bytes.str().size()) + " bytes)");
 
   expect_refused({shards[0], path("absent.h5")}, path("absent.h5") + ": no such file");
 
