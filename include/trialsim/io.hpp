@@ -23,7 +23,7 @@
 namespace trialsim {
 
 inline constexpr const char* FILETYPE = "trialsim results";
-inline constexpr int FORMAT_VERSION = 1;
+inline constexpr int FORMAT_VERSION = 2;
 
 //! Streams per-replicate records into /replicates and, on commit, writes
 //! /summary, /patients and the root attributes, then renames the file into place.
