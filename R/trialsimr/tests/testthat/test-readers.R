@@ -123,6 +123,23 @@ test_that("read_scenarios gives one row per scenario and look", {
   expect_equal(nrow(looks), 44)
 })
 
+test_that("rhdf5's h5read reads the scenario tables as the README says, and /replicates transposed", {
+  skip_without_trialsim()
+  skip_if_not_installed("rhdf5")
+  path <- sweep_run()
+  # The README's line: one row per scenario, and one per scenario and look.
+  table <- as.data.frame(rhdf5::h5read(path, "scenarios/table"), check.names = FALSE)
+  looks <- as.data.frame(rhdf5::h5read(path, "scenarios/look_table"))
+  expect_equal(dim(table)[1], 22)
+  expect_equal(nrow(looks), 44)
+  expect_identical(table$power, read_scenarios(path)$power[seq(1, 43, by = 2)])
+  # rhdf5 shows the [replicate, look] dataset as [look, replicate], as the README warns.
+  z <- rhdf5::h5read(path, "scenarios/0/replicates/z")
+  expect_equal(dim(z), c(2L, 400L))
+  expect_identical(as.vector(z), read_replicates(path, scenario = 0)$z)
+  rhdf5::h5closeAll()
+})
+
 test_that("run_trialsim runs the binary and returns its results", {
   skip_without_trialsim()
   results <- run_trialsim(config("danger_shock.yaml"), output = file.path(work, "run.h5"), replicates = 500,
