@@ -127,13 +127,19 @@ class SingleRun(unittest.TestCase):
         self.assertIn("description", attributes)
 
     def test_every_object_is_described(self):
-        missing = []
+        missing, quantiles = [], []
+
+        def visit(name, obj):
+            if not obj.attrs.get("description"):
+                missing.append(name)
+            if name.endswith("/quantiles"):
+                quantiles.append(list(obj.attrs["quantile_levels"]))
+
         with h5py.File(self.path, "r") as f:
-            f.visititems(lambda name, obj: missing.append(name) if not obj.attrs.get("description") else None)
-            for name, obj in f.items():
-                if isinstance(obj, h5py.Dataset) and "quantiles" in name:
-                    self.assertIn("quantile_levels", obj.attrs)
+            f.visititems(visit)
         self.assertEqual(missing, [])
+        self.assertEqual(len(quantiles), 9)  # 6 per-look distributions and 3 at the stopping look
+        self.assertTrue(all(levels == [0.05, 0.25, 0.5, 0.75, 0.95] for levels in quantiles))
 
     def test_patients(self):
         patients = tr.read_patients(self.path)
