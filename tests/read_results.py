@@ -10,7 +10,7 @@ its layout (README "Output file"): names, shapes, dtypes and a few invariants.
     read_results.py reshape IN OUT     IN with /replicates/z made one-dimensional
     (reshape, delete and future rewrite the checksum block for the edited file)
     read_results.py delete IN OUT PATH IN without the dataset PATH
-    read_results.py future IN OUT      IN as a later format: format_version 2, filetype
+    read_results.py future IN OUT      IN as a later format: format_version 3, filetype
                                        as a fixed-length string (as other writers make them)
 
 tests/test_io.cpp runs it on files the C++ writer made; exit code 0 when
@@ -40,10 +40,12 @@ PER_LOOK = [
 ]
 DISTRIBUTIONS = ["events", "events_control", "events_treatment", "enrolled", "time", "hr"]
 REPLICATE_COLUMNS = {
-    "z": "f8", "hr": "f8", "events": "i4", "events_control": "i4",
-    "events_treatment": "i4", "time": "f8", "enrolled": "i4", "decision": "i1",
-    "trigger_reached": "u1",
+    "performed": "u1", "z": "f8", "hr": "f8", "events": "f8", "events_control": "f8",
+    "events_treatment": "f8", "time": "f8", "enrolled": "f8", "decision": "i1",
+    "trigger_reached": "f8",
 }
+# Measurements: NaN exactly where the look was not performed (z and hr may also be NaN elsewhere).
+MEASURED_EVERYWHERE = ["events", "events_control", "events_treatment", "time", "enrolled", "trigger_reached"]
 PATIENT_COLUMNS = {
     "replicate": "i8", "entry": "f8", "arm": "u1", "received": "u1",
     "stratum": "u2", "analysed": "u1", "follow_up": "f8", "event": "u1",
@@ -73,11 +75,14 @@ def text_attribute(obj, name):
 
 def check_root(f):
     require(text_attribute(f, "filetype") == "trialsim results", "filetype")
-    require(int(f.attrs["format_version"]) == 1, "format_version")
+    require(int(f.attrs["format_version"]) == 2, "format_version")
     for name in ["trialsim_version", "git_sha", "config_yaml", "design_name", "time_unit"]:
         text_attribute(f, name)
     require(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", text_attribute(f, "created_utc")), "created_utc")
     require(f.attrs["seed"].dtype == np.uint64, "seed: expected uint64")
+    require(text_attribute(f, "seed_text") == str(int(f.attrs["seed"])), "seed_text: the seed in decimal")
+    if "start_date" in f.attrs:
+        require(re.fullmatch(r"\d{4}-\d\d-\d\d", text_attribute(f, "start_date")), "start_date: ISO yyyy-mm-dd")
     require(f.attrs["replicates"].dtype == np.int64, "replicates: expected int64")
     return int(f.attrs["replicates"])
 
@@ -88,6 +93,8 @@ def check_distribution(group, shape):
     dataset(group, "sd", shape, "f8")
     dataset(group, "quantiles", shape + (5,), "f8")
     require(list(group.attrs["quantile_levels"]) == QUANTILE_LEVELS, f"{group.name}: quantile_levels")
+    require(list(group["quantiles"].attrs["quantile_levels"]) == QUANTILE_LEVELS,
+            f"{group.name}/quantiles: quantile_levels")
 
 
 def check_summary(f):
@@ -123,8 +130,16 @@ def check_replicates(f, replicates, looks):
     require("4 final look" in text_attribute(group["decision"], "description"), "decision codes described")
     decision = group["decision"][()]
     require(np.all((decision >= -1) & (decision <= 4)), "decision codes within -1..4")
-    require(np.array_equal(group["events"][()], group["events_control"][()] + group["events_treatment"][()]),
-            "events == events_control + events_treatment")
+    require(np.array_equal(group["events"][()], group["events_control"][()] + group["events_treatment"][()],
+                           equal_nan=True), "events == events_control + events_treatment")
+    performed = group["performed"][()] == 1
+    if "compare_decision" not in group:
+        require(np.array_equal(performed, decision != -1), "performed == (decision != -1) without test.compare")
+    for name in MEASURED_EVERYWHERE:
+        values = group[name][()]
+        require(np.array_equal(np.isnan(values), ~performed), f"{name}: NaN exactly where the look was not performed")
+    for name in ["z", "hr"]:
+        require(np.all(np.isnan(group[name][()][~performed])), f"{name}: NaN where the look was not performed")
     stops = stop_look[()]
     require(np.all((stops >= 0) & (stops < looks)), "stop_look within the looks")
 
@@ -173,6 +188,20 @@ def same(found, expected):
     return (math.isnan(found) and math.isnan(expected)) or found == expected
 
 
+def check_descriptions(f):
+    """Every group and dataset carries a non-empty description attribute."""
+    missing = []
+
+    def visit(name, obj):
+        description = obj.attrs.get("description")
+        if not isinstance(description, str) or not description:
+            missing.append(name)
+
+    visit("/", f)
+    f.visititems(visit)
+    require(not missing, f"objects without a description: {missing[:10]}")
+
+
 def check(arguments):
     # The checksum block, recomputed here with zlib's CRC-32 (an implementation of its own).
     with open(arguments.file, "rb") as raw:
@@ -181,6 +210,7 @@ def check(arguments):
     with h5py.File(arguments.file, "r") as f:
         require(f.userblock_size == BLOCK_SIZE, f"user block of {f.userblock_size} bytes")
         require(f["replicates/z"].fletcher32, "/replicates/z has no Fletcher32 filter")
+        check_descriptions(f)
         replicates = check_root(f)
         looks = check_summary(f)
         check_replicates(f, replicates, looks)
@@ -222,7 +252,7 @@ def future(arguments):
     shutil.copyfile(arguments.input, arguments.output)
     with h5py.File(arguments.output, "r+") as f:
         f.attrs["filetype"] = np.bytes_(b"trialsim results")
-        f.attrs["format_version"] = np.int32(2)
+        f.attrs["format_version"] = np.int32(3)
     restamp(arguments.output)
 
 

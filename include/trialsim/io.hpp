@@ -23,7 +23,7 @@
 namespace trialsim {
 
 inline constexpr const char* FILETYPE = "trialsim results";
-inline constexpr int FORMAT_VERSION = 1;
+inline constexpr int FORMAT_VERSION = 2;
 
 //! Refuses (InputError) an output that is one of `inputs`: the same file by its
 //! identity (device and inode), so another name, a link or a relative path is caught

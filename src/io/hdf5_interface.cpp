@@ -376,6 +376,12 @@ void write_attribute(hid_t object, const std::string& name, const std::string& v
   write_attribute_raw(object, name, type.id(), {}, padded.data());
 }
 
+void describe(hid_t parent, const std::string& name, const std::string& description) {
+  const std::string full = name_of(parent, name);
+  const Handle object(checked(H5Oopen(parent, name.c_str(), H5P_DEFAULT), "cannot open " + full), H5Oclose, full);
+  write_attribute(object.id(), "description", description);
+}
+
 std::vector<std::string> read_strings(hid_t parent, const std::string& name) {
   const StoredValues stored = open_stored_dataset(parent, name);
   return read_string_values(stored.file_type.id(), stored.space.id(), stored.full,

@@ -127,6 +127,9 @@ inline void write_attribute(hid_t object, const std::string& name, const char* v
                             StringKind kind = StringKind::variable) {
   write_attribute(object, name, std::string(value), kind);
 }
+//! Writes the `description` attribute of the object (group or dataset) `name` under `parent`:
+//! every object of a results file carries one, so that a reader needs no other documentation.
+void describe(hid_t parent, const std::string& name, const std::string& description);
 
 // Reading whole datasets and attributes; numeric data converts to T within its class (integer or float).
 template <class T>

@@ -24,6 +24,7 @@
 #include "hdf5_interface.hpp"
 #include "results_file_internals.hpp"
 #include "scenario_table.hpp"
+#include "summary_fields.hpp"
 #include "trialsim/error.hpp"
 #include "trialsim/io.hpp"
 #include "trialsim/outcome_columns.hpp"
@@ -41,62 +42,45 @@ constexpr hsize_t CHUNK_ROWS = 8192;
 // Rows read at a time by read_replicates, so that its column buffers stay small.
 constexpr hsize_t READ_BLOCK_ROWS = 65536;
 
-// Per-look probabilities and plan values of /summary, read and written alike.
-struct LookField {
-  const char* name;
-  double LookSummary::*member;
-};
-constexpr LookField LOOK_FIELDS[] = {
-    {"reject_probability", &LookSummary::reject_probability},
-    {"reject_se", &LookSummary::reject_se},
-    {"harm_probability", &LookSummary::harm_probability},
-    {"harm_se", &LookSummary::harm_se},
-    {"futility_probability", &LookSummary::futility_probability},
-    {"futility_se", &LookSummary::futility_se},
-    {"stop_probability", &LookSummary::stop_probability},
-    {"stop_se", &LookSummary::stop_se},
-    {"performed_probability", &LookSummary::performed_probability},
-    {"trigger_missed_probability", &LookSummary::trigger_missed_probability},
-    {"boundary_z", &LookSummary::boundary_z},
-    {"nominal_alpha", &LookSummary::nominal_alpha},
-    {"futility_z", &LookSummary::futility_z},
-    {"information_fraction", &LookSummary::information_fraction},
-    {"mean_z", &LookSummary::mean_z},
-};
-
 struct LookDistributionField {
   const char* name;
   Distribution LookSummary::*member;
+  const char* description;
+  bool in_time_unit;
 };
 constexpr LookDistributionField LOOK_DISTRIBUTIONS[] = {
-    {"events", &LookSummary::events},
-    {"events_control", &LookSummary::events_control},
-    {"events_treatment", &LookSummary::events_treatment},
-    {"enrolled", &LookSummary::enrolled},
-    {"time", &LookSummary::time},
-    {"hr", &LookSummary::hr},
+    {"events", &LookSummary::events, "analysed events, both arms", false},
+    {"events_control", &LookSummary::events_control, "analysed events, control arm", false},
+    {"events_treatment", &LookSummary::events_treatment, "analysed events, treatment arm", false},
+    {"enrolled", &LookSummary::enrolled, "patients randomised by the data cut", false},
+    {"time", &LookSummary::time, "calendar time of the data cut", true},
+    {"hr", &LookSummary::hr,
+     "Cox estimate of the hazard ratio (count and mean over finite estimates; quantiles including 0 and inf)", false},
 };
 
 struct StopDistributionField {
   const char* name;
   Distribution Results::*member;
+  const char* description;
+  bool in_time_unit;
 };
 constexpr StopDistributionField STOP_DISTRIBUTIONS[] = {
-    {"events", &Results::events_at_stop},
-    {"enrolled", &Results::enrolled_at_stop},
-    {"time", &Results::time_at_stop},
+    {"events", &Results::events_at_stop, "analysed events at the look that ended the trial", false},
+    {"enrolled", &Results::enrolled_at_stop, "patients randomised by the look that ended the trial", false},
+    {"time", &Results::time_at_stop, "calendar time of the look that ended the trial", true},
 };
 
 // Scalars of /summary.
 struct ResultField {
   const char* name;
   double Results::*member;
+  const char* description;
 };
 constexpr ResultField RESULT_FIELDS[] = {
-    {"power", &Results::power},
-    {"power_se", &Results::power_se},
-    {"reject_any", &Results::reject_probability},
-    {"reject_any_se", &Results::reject_se},
+    {"power", &Results::power, "P(efficacy at some look), the benefit direction (HR < 1)"},
+    {"power_se", &Results::power_se, "Monte Carlo SE of power: sqrt(power (1 - power) / replicates)"},
+    {"reject_any", &Results::reject_probability, "P(efficacy or harm at some look)"},
+    {"reject_any_se", &Results::reject_se, "Monte Carlo SE of reject_any"},
 };
 
 // Per compared statistic values of /summary/compare, [compared].
@@ -104,32 +88,41 @@ struct ComparedField {
   const char* name;
   double (*get)(const ComparedSummary&);
   void (*set)(ComparedSummary&, double);
+  const char* description;
 };
 constexpr ComparedField COMPARED_FIELDS[] = {
-    {"power", [](const ComparedSummary& c) { return c.power; }, [](ComparedSummary& c, double v) { c.power = v; }},
+    {"power", [](const ComparedSummary& c) { return c.power; }, [](ComparedSummary& c, double v) { c.power = v; },
+     "power of each compared statistic, [compared]"},
     {"power_se", [](const ComparedSummary& c) { return c.power_se; },
-     [](ComparedSummary& c, double v) { c.power_se = v; }},
+     [](ComparedSummary& c, double v) { c.power_se = v; }, "Monte Carlo SE of power, [compared]"},
     {"reject_any", [](const ComparedSummary& c) { return c.reject_probability; },
-     [](ComparedSummary& c, double v) { c.reject_probability = v; }},
+     [](ComparedSummary& c, double v) { c.reject_probability = v; }, "P(efficacy or harm at some look), [compared]"},
     {"reject_any_se", [](const ComparedSummary& c) { return c.reject_se; },
-     [](ComparedSummary& c, double v) { c.reject_se = v; }},
+     [](ComparedSummary& c, double v) { c.reject_se = v; }, "Monte Carlo SE of reject_any, [compared]"},
     {"power_difference", [](const ComparedSummary& c) { return c.difference.difference; },
-     [](ComparedSummary& c, double v) { c.difference.difference = v; }},
+     [](ComparedSummary& c, double v) { c.difference.difference = v; },
+     "power minus the design statistic's power, paired by replicate, [compared]"},
     {"power_difference_se", [](const ComparedSummary& c) { return c.difference.se; },
-     [](ComparedSummary& c, double v) { c.difference.se = v; }},
+     [](ComparedSummary& c, double v) { c.difference.se = v; },
+     "Monte Carlo SE of power_difference, paired by replicate, [compared]"},
     {"power_difference_independent_se", [](const ComparedSummary& c) { return c.difference.independent_se; },
-     [](ComparedSummary& c, double v) { c.difference.independent_se = v; }},
+     [](ComparedSummary& c, double v) { c.difference.independent_se = v; },
+     "the SE power_difference would have from independent runs, [compared]"},
 };
 
 // Per compared statistic and look, [compared, look].
 struct ComparedLookField {
   const char* name;
   std::vector<double> ComparedSummary::*member;
+  const char* description;
 };
 constexpr ComparedLookField COMPARED_LOOK_FIELDS[] = {
-    {"reject_probability", &ComparedSummary::look_reject_probability},
-    {"stop_probability", &ComparedSummary::look_stop_probability},
-    {"boundary_z", &ComparedSummary::look_boundary_z},
+    {"reject_probability", &ComparedSummary::look_reject_probability,
+     "P(efficacy at the look) by each compared statistic's procedure, [compared, look]"},
+    {"stop_probability", &ComparedSummary::look_stop_probability,
+     "P(each compared statistic's procedure ends at the look), [compared, look]"},
+    {"boundary_z", &ComparedSummary::look_boundary_z,
+     "efficacy critical value of each compared statistic's procedure at the look, [compared, look]"},
 };
 
 constexpr std::size_t QUANTILES = QUANTILE_LEVELS.size();
@@ -227,6 +220,9 @@ struct ReplicateDatasets {
 ReplicateDatasets create_replicate_datasets(hid_t file, std::int64_t replicates, int looks, int compared,
                                             const std::string& time_unit) {
   const hdf5::Handle group = hdf5::create_group(file, "replicates");
+  hdf5::describe(group.id(), ".",
+                 "one row per replicate: [replicate] or [replicate, look] (row-major: R's hdf5r and rhdf5 show "
+                 "such a dataset transposed, as [look, replicate]); measurements of looks not performed are NaN");
   ReplicateDatasets d;
   d.looks = looks;
   d.compared = compared;
@@ -255,7 +251,8 @@ void write_replicate_block(ReplicateDatasets& d, hsize_t row, std::span<const Tr
       std::vector<T> values;
       values.reserve(outcomes.size() * count);
       for (const TrialOutcome& outcome : outcomes) {
-        for (std::size_t j = 0; j < count; ++j) values.push_back(static_cast<T>(column.get(outcome, j / per_look, j % per_look)));
+        for (std::size_t j = 0; j < count; ++j)
+          values.push_back(static_cast<T>(stored_value(column, outcome, j / per_look, j % per_look, d.compared)));
       }
       d.columns[i].write_rows<T>(row, values);
     });
@@ -272,7 +269,28 @@ void describe_quantiles(hid_t group) {
   hdf5::write_attribute<double>(quantiles.id(), "relative_accuracy", QuantileSketch::RELATIVE_ACCURACY);
 }
 
-void write_distribution(hid_t parent, const std::string& name, const Distribution& distribution) {
+std::string with_unit(const std::string& description, bool in_time_unit, const std::string& time_unit) {
+  return in_time_unit ? description + ", in " + time_unit + "s" : description;
+}
+
+// The descriptions of a distribution group's members; `per_look` adds the [look] extent.
+void describe_distribution(hid_t group, const std::string& what, bool per_look) {
+  const std::string look = per_look ? "; [look]" : "";
+  hdf5::describe(group, ".", "distribution of " + what + " over the replicates where it exists");
+  hdf5::describe(group, "count", "replicates where the value exists" + look);
+  hdf5::describe(group, "mean", "mean" + look);
+  hdf5::describe(group, "sd", "standard deviation" + look);
+  hdf5::describe(group, "quantiles",
+                 "quantiles at the levels of the attribute quantile_levels (also /summary/quantile_levels)" +
+                     (per_look ? std::string("; [look, level]") : std::string("; [level]")));
+  // Beside the dataset itself too, so that a reader of the dataset alone finds its levels.
+  const hdf5::Handle quantiles(hdf5::checked(H5Dopen2(group, "quantiles", H5P_DEFAULT), "quantiles"), H5Dclose,
+                               "quantiles");
+  hdf5::write_attribute<double>(quantiles.id(), "quantile_levels", QUANTILE_LEVELS);
+}
+
+void write_distribution(hid_t parent, const std::string& name, const Distribution& distribution,
+                        const std::string& description) {
   const hdf5::Handle group = hdf5::create_group(parent, name);
   hdf5::write_scalar(group.id(), "count", distribution.count);
   hdf5::write_scalar(group.id(), "mean", distribution.mean);
@@ -280,10 +298,11 @@ void write_distribution(hid_t parent, const std::string& name, const Distributio
   hdf5::write_vector<double>(group.id(), "quantiles", distribution.quantiles);
   describe_quantiles(group.id());
   hdf5::write_attribute<double>(group.id(), "quantile_levels", QUANTILE_LEVELS);
+  describe_distribution(group.id(), description, false);
 }
 
 void write_look_distribution(hid_t parent, const std::string& name, const std::vector<LookSummary>& looks,
-                             Distribution LookSummary::*member) {
+                             Distribution LookSummary::*member, const std::string& description) {
   const hdf5::Handle group = hdf5::create_group(parent, name);
   std::vector<std::int64_t> counts;
   std::vector<double> means, sds, quantiles;
@@ -300,6 +319,7 @@ void write_look_distribution(hid_t parent, const std::string& name, const std::v
   hdf5::write_matrix<double>(group.id(), "quantiles", looks.size(), QUANTILES, quantiles);
   describe_quantiles(group.id());
   hdf5::write_attribute<double>(group.id(), "quantile_levels", QUANTILE_LEVELS);
+  describe_distribution(group.id(), description + " at each look, over the replicates that performed it", true);
 }
 
 // /summary/compare: the statistics of test.compare, decided on the same trials.
@@ -315,49 +335,74 @@ void write_compared(hid_t summary, const std::vector<ComparedSummary>& compared,
     labels.push_back(c.label);
   }
   hdf5::write_strings(group.id(), "key", keys);
+  hdf5::describe(group.id(), "key", "name of each compared statistic in test.compare");
   hdf5::write_strings(group.id(), "label", labels);
+  hdf5::describe(group.id(), "label", "readable name of each compared statistic");
   for (const ComparedField& field : COMPARED_FIELDS) {
     std::vector<double> values;
     for (const ComparedSummary& c : compared) values.push_back(field.get(c));
     hdf5::write_vector<double>(group.id(), field.name, values);
+    hdf5::describe(group.id(), field.name, field.description);
   }
   for (const ComparedLookField& field : COMPARED_LOOK_FIELDS) {
     std::vector<double> values;
     for (const ComparedSummary& c : compared) values.insert(values.end(), (c.*field.member).begin(), (c.*field.member).end());
     hdf5::write_matrix<double>(group.id(), field.name, compared.size(), looks, values);
+    hdf5::describe(group.id(), field.name, field.description);
   }
 }
 
-void write_summary(hid_t file, const Results& results) {
+void write_summary(hid_t file, const Results& results, const std::string& time_unit) {
   const hdf5::Handle summary = hdf5::create_group(file, "summary");
-  for (const ResultField& field : RESULT_FIELDS) hdf5::write_scalar(summary.id(), field.name, results.*field.member);
+  const hid_t g = summary.id();
+  hdf5::describe(g, ".",
+                 "operating characteristics over all replicates; per-look datasets are [look], and the "
+                 "distributions of a look are taken over the replicates that performed it");
+  for (const ResultField& field : RESULT_FIELDS) {
+    hdf5::write_scalar(g, field.name, results.*field.member);
+    hdf5::describe(g, field.name, field.description);
+  }
   std::vector<std::string> names;
   for (const LookSummary& look : results.looks) names.push_back(look.name);
-  hdf5::write_strings(summary.id(), "look_names", names);
+  hdf5::write_strings(g, "look_names", names);
+  hdf5::describe(g, "look_names", "name of each look, in the order of the design's analyses; [look]");
+  hdf5::write_vector<double>(g, "quantile_levels", QUANTILE_LEVELS);
+  hdf5::describe(g, "quantile_levels", "the levels of every quantiles dataset of /summary");
   for (const LookField& field : LOOK_FIELDS) {
     const auto member = field.member;
-    hdf5::write_vector<double>(summary.id(), field.name,
+    hdf5::write_vector<double>(g, field.name,
                                per_look(results.looks, [member](const LookSummary& look) { return look.*member; }));
+    hdf5::describe(g, field.name, std::string(field.description) + "; [look]");
   }
   // Named as the SPEC asks; the same numbers as events/mean and time/mean.
-  hdf5::write_vector<double>(summary.id(), "expected_events",
+  hdf5::write_vector<double>(g, "expected_events",
                              per_look(results.looks, [](const LookSummary& look) { return look.events.mean; }));
-  hdf5::write_vector<double>(summary.id(), "expected_time",
+  hdf5::describe(g, "expected_events", "mean analysed events over the replicates that performed the look; [look]");
+  hdf5::write_vector<double>(g, "expected_time",
                              per_look(results.looks, [](const LookSummary& look) { return look.time.mean; }));
+  hdf5::describe(
+      g, "expected_time",
+      "mean calendar time of the look, in " + time_unit + "s, over the replicates that performed it; [look]");
   for (const LookDistributionField& field : LOOK_DISTRIBUTIONS) {
-    write_look_distribution(summary.id(), field.name, results.looks, field.member);
+    write_look_distribution(g, field.name, results.looks, field.member,
+                            with_unit(field.description, field.in_time_unit, time_unit));
   }
-  const hdf5::Handle at_stop = hdf5::create_group(summary.id(), "at_stop");
+  const hdf5::Handle at_stop = hdf5::create_group(g, "at_stop");
+  hdf5::describe(at_stop.id(), ".", "distributions at the look that ended each trial, over all replicates");
   for (const StopDistributionField& field : STOP_DISTRIBUTIONS) {
-    write_distribution(at_stop.id(), field.name, results.*field.member);
+    write_distribution(at_stop.id(), field.name, results.*field.member,
+                       with_unit(field.description, field.in_time_unit, time_unit));
   }
   if (!results.compared.empty()) write_compared(summary.id(), results.compared, results.looks.size());
 }
 
 void write_runtime(hid_t file, double seconds, int threads) {
   const hdf5::Handle runtime = hdf5::create_group(file, "runtime");
+  hdf5::describe(runtime.id(), ".", "how the run went (not part of the results: differs between identical runs)");
   hdf5::write_scalar(runtime.id(), "seconds", seconds);
+  hdf5::describe(runtime.id(), "seconds", "wall-clock seconds of the simulation");
   hdf5::write_scalar<std::int32_t>(runtime.id(), "threads", threads);
+  hdf5::describe(runtime.id(), "threads", "worker threads of the run");
 }
 
 // Concatenates one column of every trial's patients.
@@ -415,6 +460,9 @@ void write_patient_group(hid_t file, std::span<const PatientRecords> trials, std
   const std::vector<hsize_t> by_look{replicate.size(), static_cast<hsize_t>(looks)};
   const hdf5::Handle group = hdf5::create_group(file, "patients");
   const hid_t g = group.id();
+  hdf5::describe(g, ".",
+                 "patient-level data of the first replicates (attribute replicates: how many), one row per "
+                 "patient; per-look columns are [patient, look]");
   hdf5::write_attribute<std::int64_t>(g, "replicates", static_cast<std::int64_t>(trials.size()));
   write_patient_column(g, "replicate", column, replicate, "replicate the patient belongs to");
   write_patient_column(g, "entry", column, concatenate(trials, &PatientRecords::entry),
@@ -446,6 +494,7 @@ struct RootAttributes {
   const std::string& time_unit;
   std::uint64_t seed;
   std::int64_t replicates;
+  const std::optional<std::string>& start_date;
 };
 
 void write_root_attributes(hid_t root, const RootAttributes& attributes) {
@@ -455,10 +504,13 @@ void write_root_attributes(hid_t root, const RootAttributes& attributes) {
   hdf5::write_attribute(root, "git_sha", GIT_SHA);
   hdf5::write_attribute(root, "config_yaml", attributes.config_yaml);
   hdf5::write_attribute<std::uint64_t>(root, "seed", attributes.seed);
+  // R has no 64-bit unsigned integers (hdf5r reads a large seed as NA or a rounded double).
+  hdf5::write_attribute(root, "seed_text", std::to_string(attributes.seed));
   hdf5::write_attribute<std::int64_t>(root, "replicates", attributes.replicates);
   hdf5::write_attribute(root, "created_utc", utc_now());
   hdf5::write_attribute(root, "design_name", attributes.design_name);
   hdf5::write_attribute(root, "time_unit", attributes.time_unit);
+  if (attributes.start_date) hdf5::write_attribute(root, "start_date", *attributes.start_date);
 }
 
 // A device (/dev/full, /dev/null), a FIFO or a socket would be replaced by the rename, or
@@ -781,6 +833,7 @@ struct ResultsFileWriter::Impl {
   std::string design_name;
   std::string resolved_yaml;
   std::string time_unit;
+  std::optional<std::string> start_date;
   std::int64_t replicates = 0;
   int looks = 0;
   int compared = 0; // statistics of test.compare
@@ -854,6 +907,7 @@ ResultsFileWriter::ResultsFileWriter(const std::string& path, const Design& desi
   w.design_name = design.name;
   w.resolved_yaml = design.resolved_yaml;
   w.time_unit = design.time_unit;
+  w.start_date = design.start_date;
   w.replicates = replicates;
   w.looks = static_cast<int>(design.looks.size());
   w.compared = static_cast<int>(design.test.compare.size());
@@ -869,8 +923,14 @@ ResultsFileWriter::ResultsFileWriter(const std::string& path, const SweepDesign&
   w.design_name = sweep.base.name;
   w.resolved_yaml = sweep.config_yaml;
   w.time_unit = sweep.base.time_unit;
+  w.start_date = sweep.base.start_date;
   w.replicates = replicates;
-  w.create(path, [&w] { hdf5::create_group(w.file.id(), "scenarios"); });
+  w.create(path, [&w] {
+    const hdf5::Handle scenarios = hdf5::create_group(w.file.id(), "scenarios");
+    hdf5::describe(scenarios.id(), ".",
+                   "the sweep's scenarios: <k> holds scenario k's results (the layout of a single run's root), "
+                   "table one row per scenario, look_table one row per scenario and look");
+  });
 }
 
 ResultsFileWriter::~ResultsFileWriter() {
@@ -914,9 +974,14 @@ void ResultsFileWriter::commit(const Results& results, double seconds, int threa
   if (w.sweep) throw std::logic_error(w.path + ": a sweep file is completed by commit_sweep");
   w.check_complete(results);
   reporting_errors(w.path, WRITING, [&] {
-    RootAttributes root{w.design_name, w.resolved_yaml, w.time_unit, results.seed, w.replicates};
+    RootAttributes root{w.design_name, w.resolved_yaml, w.time_unit, results.seed, w.replicates, w.start_date};
     write_root_attributes(w.file.id(), root);
-    write_summary(w.file.id(), results);
+    hdf5::write_attribute(w.file.id(), "description",
+                          "trialsim results of the design " + w.design_name +
+                              ": summary (operating characteristics), replicates (one row per simulated trial)" +
+                              (hdf5::exists(w.file.id(), "patients") ? ", patients" : "") +
+                              ", runtime; every object has a description attribute");
+    write_summary(w.file.id(), results, w.time_unit);
     write_runtime(w.file.id(), seconds, threads);
     if (w.shard) write_shard_attributes(w.file.id(), *w.shard);
   });
@@ -952,10 +1017,13 @@ void ResultsFileWriter::finish_scenario(const Results& results) {
   reporting_errors(w.path, WRITING, [&] {
     const hid_t group = w.scenario.id();
     RootAttributes attributes{scenario.design.name, scenario.design.resolved_yaml, w.time_unit, results.seed,
-                              w.replicates};
+                              w.replicates,         scenario.design.start_date};
     write_root_attributes(group, attributes);
     hdf5::write_attribute(group, "label", scenario.label);
-    write_summary(group, results);
+    hdf5::write_attribute(group, "description",
+                          "results of scenario " + std::to_string(w.scenario_index) + " (" + scenario.label +
+                              "): the layout of a single run's root; attributes as the root's");
+    write_summary(group, results, w.time_unit);
     w.columns.close();
     w.scenario.close();
   });
@@ -971,12 +1039,17 @@ void ResultsFileWriter::commit_sweep(std::span<const Results> scenario_results,
   }
   reporting_errors(w.path, WRITING, [&] {
     RootAttributes root{w.design_name, w.resolved_yaml, w.sweep->base.time_unit, scenario_results.front().seed,
-                        w.replicates};
+                        w.replicates,  w.start_date};
     write_root_attributes(w.file.id(), root);
+    hdf5::write_attribute(w.file.id(), "description",
+                          "trialsim results of the sweep of the design " + w.design_name +
+                              ": scenarios/<k> (each scenario's results), scenarios/table and scenarios/look_table; "
+                              "every object has a description attribute");
     hdf5::write_attribute<std::int64_t>(w.file.id(), "scenarios",
                                         static_cast<std::int64_t>(w.sweep->scenarios.size()));
     const hdf5::Handle scenarios = hdf5::open_group(w.file.id(), "scenarios");
     write_scenario_table(scenarios.id(), *w.sweep, scenario_results, differences);
+    write_scenario_look_table(scenarios.id(), scenario_results, w.sweep->base.time_unit);
     write_runtime(w.file.id(), seconds, threads);
     if (w.shard) write_shard_attributes(w.file.id(), *w.shard);
   });

@@ -5,22 +5,17 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <string>
 #include <vector>
 
 #include "hdf5_interface.hpp"
+#include "summary_fields.hpp"
 
 namespace trialsim {
 
 namespace {
 
-constexpr double MISSING = std::numeric_limits<double>::quiet_NaN();
-
-void describe(hid_t group, const std::string& name, const std::string& description) {
-  const hdf5::Handle dataset(hdf5::checked(H5Dopen2(group, name.c_str(), H5P_DEFAULT), name), H5Dclose, name);
-  hdf5::write_attribute(dataset.id(), "description", description);
-}
+using hdf5::describe;
 
 template <class Value>
 void write_column(hid_t group, const std::string& name, std::span<const Results> results, Value value,
@@ -29,18 +24,6 @@ void write_column(hid_t group, const std::string& name, std::span<const Results>
   for (const Results& r : results) column.push_back(value(r));
   hdf5::write_vector<double>(group, name, column);
   describe(group, name, description);
-}
-
-// [scenario, look], NaN where a scenario has fewer looks than the widest.
-template <class Value>
-void write_look_column(hid_t group, const std::string& name, std::span<const Results> results, std::size_t looks,
-                       Value value, const std::string& description) {
-  std::vector<double> matrix;
-  for (const Results& r : results) {
-    for (std::size_t k = 0; k < looks; ++k) matrix.push_back(k < r.looks.size() ? value(r.looks[k]) : MISSING);
-  }
-  hdf5::write_matrix<double>(group, name, results.size(), looks, matrix);
-  describe(group, name, description + "; [scenario, look], NaN where the scenario has fewer looks");
 }
 
 void write_axes(hid_t group, const SweepDesign& sweep) {
@@ -67,12 +50,17 @@ void write_axes(hid_t group, const SweepDesign& sweep) {
 
 void write_scenario_table(hid_t scenarios, const SweepDesign& sweep, std::span<const Results> results,
                           std::span<const PowerDifference> differences) {
-  const hdf5::Handle table = hdf5::create_group(scenarios, "table");
-  const hid_t g = table.id();
   std::vector<std::string> paths;
   for (const SweepAxis& axis : sweep.axes) paths.push_back(axis.path);
-  hdf5::write_strings(g, "axes", paths);
-  describe(g, "axes", "the swept design paths, in the order of the sweep block (the last varies fastest)");
+  // Beside the table, not in it: every column of the table has one value per scenario.
+  hdf5::write_strings(scenarios, "axes", paths);
+  describe(scenarios, "axes",
+           "the swept design paths (columns of table), in the order of the sweep block (the last varies fastest)");
+  const hdf5::Handle table = hdf5::create_group(scenarios, "table");
+  const hid_t g = table.id();
+  describe(g, ".",
+           "one row per scenario, as a group of equal-length columns (R: as.data.frame of the group read as a "
+           "list; pandas: a DataFrame of its columns); per-look figures are in /scenarios/look_table");
   std::vector<std::int64_t> index;
   std::vector<std::string> labels;
   for (std::size_t k = 0; k < sweep.scenarios.size(); ++k) {
@@ -111,24 +99,58 @@ void write_scenario_table(hid_t scenarios, const SweepDesign& sweep, std::span<c
   write_column(
       g, "expected_time_at_stop", results, [](const Results& r) { return r.time_at_stop.mean; },
       "mean calendar time at which the trial ends, in " + sweep.base.time_unit + "s");
+}
 
-  std::size_t looks = 0;
-  for (const Results& r : results) looks = std::max(looks, r.looks.size());
-  write_look_column(
-      g, "reject_probability", results, looks, [](const LookSummary& l) { return l.reject_probability; },
-      "P(stop for efficacy at the look)");
-  write_look_column(
-      g, "stop_probability", results, looks, [](const LookSummary& l) { return l.stop_probability; },
-      "P(the trial ends at the look)");
-  write_look_column(
-      g, "expected_events", results, looks, [](const LookSummary& l) { return l.events.mean; },
-      "mean analysed events at the look, over the trials that performed it");
-  write_look_column(
-      g, "expected_time", results, looks, [](const LookSummary& l) { return l.time.mean; },
-      "mean calendar time of the look, in " + sweep.base.time_unit + "s, over the trials that performed it");
-  write_look_column(
-      g, "median_time", results, looks, [](const LookSummary& l) { return l.time.quantiles[2]; },
-      "median calendar time of the look, in " + sweep.base.time_unit + "s");
+void write_scenario_look_table(hid_t scenarios, std::span<const Results> results, const std::string& time_unit) {
+  const hdf5::Handle table = hdf5::create_group(scenarios, "look_table");
+  const hid_t g = table.id();
+  describe(g, ".",
+           "one row per scenario and look (the looks each scenario has), as a group of equal-length columns; "
+           "join with /scenarios/table on scenario for the swept values and the power");
+  std::vector<std::int64_t> scenario, look;
+  std::vector<std::string> names;
+  std::vector<const LookSummary*> rows;
+  for (std::size_t s = 0; s < results.size(); ++s) {
+    for (std::size_t k = 0; k < results[s].looks.size(); ++k) {
+      scenario.push_back(static_cast<std::int64_t>(s));
+      look.push_back(static_cast<std::int64_t>(k));
+      names.push_back(results[s].looks[k].name);
+      rows.push_back(&results[s].looks[k]);
+    }
+  }
+  hdf5::write_vector<std::int64_t>(g, "scenario", scenario);
+  describe(g, "scenario", "k of the scenario (/scenarios/<k>, the row of /scenarios/table)");
+  hdf5::write_vector<std::int64_t>(g, "look", look);
+  describe(g, "look", "index of the look, from 0");
+  hdf5::write_strings(g, "look_name", names);
+  describe(g, "look_name", "name of the look");
+  const auto column = [&](const char* name, auto value, const std::string& description) {
+    std::vector<double> values;
+    for (const LookSummary* row : rows) values.push_back(value(*row));
+    hdf5::write_vector<double>(g, name, values);
+    describe(g, name, description);
+  };
+  for (const LookField& field : LOOK_FIELDS) {
+    const auto member = field.member;
+    column(
+        field.name, [member](const LookSummary& l) { return l.*member; }, field.description);
+  }
+  const std::string in_unit = ", in " + time_unit + "s";
+  const struct {
+    const char* name;
+    double (*value)(const LookSummary&);
+    std::string description;
+  } figures[] = {
+      {"expected_events", [](const LookSummary& l) { return l.events.mean; }, "mean analysed events"},
+      {"expected_enrolled", [](const LookSummary& l) { return l.enrolled.mean; }, "mean patients randomised"},
+      {"expected_time", [](const LookSummary& l) { return l.time.mean; }, "mean calendar time" + in_unit},
+      {"median_time", [](const LookSummary& l) { return l.time.quantiles[2]; }, "median calendar time" + in_unit},
+      {"mean_hr", [](const LookSummary& l) { return l.hr.mean; }, "mean Cox hazard ratio estimate (finite ones)"},
+      {"median_hr", [](const LookSummary& l) { return l.hr.quantiles[2]; }, "median Cox hazard ratio estimate"},
+  };
+  for (const auto& figure : figures) {
+    column(figure.name, figure.value, figure.description + " at the look, over the trials that performed it");
+  }
 }
 
 }  // namespace trialsim

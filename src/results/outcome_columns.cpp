@@ -4,6 +4,8 @@
 #include "trialsim/outcome_columns.hpp"
 
 #include <array>
+#include <cmath>
+#include <limits>
 
 namespace trialsim {
 
@@ -11,52 +13,68 @@ namespace {
 
 using Outcome = const TrialOutcome&;
 
-const std::array<OutcomeColumn, 11> COLUMNS{{
-    {"z", ColumnType::float64, ColumnExtent::look,
+// A count or flag read back from its float64 column: NaN (a look not performed) leaves the
+// in-memory default, which nothing reads for such a look.
+template <class T>
+void set_count(T& field, double value) {
+  if (!std::isnan(value)) field = static_cast<T>(value);
+}
+
+constexpr auto F64 = ColumnType::float64;
+constexpr auto LOOK = ColumnExtent::look;
+constexpr auto NAN_THEN = NotPerformed::nan;
+
+const std::array<OutcomeColumn, 12> COLUMNS{{
+    {"performed", ColumnType::uint8, LOOK,
+     "1 when the look was analysed (by the design's procedure or a statistic of test.compare), 0 when the trial "
+     "had stopped before it; every measurement of a look with 0 is NaN",
+     false, NotPerformed::zero, [](Outcome, std::size_t, std::size_t) { return 1.0; }, nullptr},
+    {"z", F64, LOOK,
      "test statistic of the look (z > 0 favours treatment; NaN: not performed, or undefined at this look)", false,
-     [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].z; },
+     NAN_THEN, [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].z; },
      [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].z = v; }},
-    {"hr", ColumnType::float64, ColumnExtent::look, "Cox estimate of the hazard ratio, treatment vs control", false,
-     [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].hr; },
+    {"hr", F64, LOOK,
+     "Cox estimate of the hazard ratio, treatment vs control (NaN: not performed, or no estimate exists; 0 or inf "
+     "when one arm has no events)",
+     false, NAN_THEN, [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].hr; },
      [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].hr = v; }},
-    {"events", ColumnType::int32, ColumnExtent::look, "analysed events, both arms", false,
+    {"events", F64, LOOK, "analysed events, both arms (a whole number; NaN: not performed)", false, NAN_THEN,
      [](Outcome o, std::size_t k, std::size_t) {
        return static_cast<double>(o.looks[k].events[CONTROL] + o.looks[k].events[TREATMENT]);
      },
      nullptr},
-    {"events_control", ColumnType::int32, ColumnExtent::look, "analysed events, control arm", false,
+    {"events_control", F64, LOOK, "analysed events, control arm (a whole number; NaN: not performed)", false, NAN_THEN,
      [](Outcome o, std::size_t k, std::size_t) { return static_cast<double>(o.looks[k].events[CONTROL]); },
-     [](TrialOutcome& o, std::size_t k, std::size_t, double v) {
-       o.looks[k].events[CONTROL] = static_cast<std::int32_t>(v);
-     }},
-    {"events_treatment", ColumnType::int32, ColumnExtent::look, "analysed events, treatment arm", false,
-     [](Outcome o, std::size_t k, std::size_t) { return static_cast<double>(o.looks[k].events[TREATMENT]); },
-     [](TrialOutcome& o, std::size_t k, std::size_t, double v) {
-       o.looks[k].events[TREATMENT] = static_cast<std::int32_t>(v);
-     }},
-    {"time", ColumnType::float64, ColumnExtent::look, "calendar time of the look's data cut", true,
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) { set_count(o.looks[k].events[CONTROL], v); }},
+    {"events_treatment", F64, LOOK, "analysed events, treatment arm (a whole number; NaN: not performed)", false,
+     NAN_THEN, [](Outcome o, std::size_t k, std::size_t) { return static_cast<double>(o.looks[k].events[TREATMENT]); },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) { set_count(o.looks[k].events[TREATMENT], v); }},
+    {"time", F64, LOOK, "calendar time of the look's data cut (NaN: not performed)", true, NAN_THEN,
      [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].time; },
      [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].time = v; }},
-    {"enrolled", ColumnType::int32, ColumnExtent::look,
-     "patients randomised by the data cut (in the look's population)", false,
-     [](Outcome o, std::size_t k, std::size_t) { return static_cast<double>(o.looks[k].enrolled); },
-     [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].enrolled = static_cast<std::int32_t>(v); }},
-    {"decision", ColumnType::int8, ColumnExtent::look,
+    {"enrolled", F64, LOOK,
+     "patients randomised by the data cut, in the look's population (a whole number; NaN: not performed)", false,
+     NAN_THEN, [](Outcome o, std::size_t k, std::size_t) { return static_cast<double>(o.looks[k].enrolled); },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) { set_count(o.looks[k].enrolled, v); }},
+    {"decision", ColumnType::int8, LOOK,
      "decision at the look: -1 not performed, 0 continue, 1 efficacy, 2 harm, 3 futility, 4 final look without "
      "rejection",
-     false, [](Outcome o, std::size_t k, std::size_t) { return static_cast<double>(o.looks[k].decision); },
+     false, NotPerformed::as_is,
+     [](Outcome o, std::size_t k, std::size_t) { return static_cast<double>(o.looks[k].decision); },
      [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].decision = static_cast<std::int8_t>(v); }},
-    {"trigger_reached", ColumnType::uint8, ColumnExtent::look,
-     "1 when the look's trigger fired, 0 when it never did and the look used all data", false,
-     [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].trigger_reached ? 1.0 : 0.0; },
-     [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].trigger_reached = v != 0.0; }},
-    {"compare_z", ColumnType::float64, ColumnExtent::look_and_compared,
+    {"trigger_reached", F64, LOOK,
+     "1 when the look's trigger fired, 0 when it never did and the look used all data (NaN: not performed)", false,
+     NAN_THEN, [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].trigger_reached ? 1.0 : 0.0; },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) {
+       if (!std::isnan(v)) o.looks[k].trigger_reached = v != 0.0;
+     }},
+    {"compare_z", F64, ColumnExtent::look_and_compared,
      "z of each statistic of test.compare (names in /summary/compare/key; NaN: its procedure had stopped, or the "
      "statistic is undefined at this look)",
-     false, [](Outcome o, std::size_t k, std::size_t c) { return o.looks[k].compared_z[c]; },
+     false, NAN_THEN, [](Outcome o, std::size_t k, std::size_t c) { return o.looks[k].compared_z[c]; },
      [](TrialOutcome& o, std::size_t k, std::size_t c, double v) { o.looks[k].compared_z[c] = v; }},
     {"compare_decision", ColumnType::int8, ColumnExtent::look_and_compared,
-     "decision of each statistic of test.compare by its own procedure, coded as decision", false,
+     "decision of each statistic of test.compare by its own procedure, coded as decision", false, NotPerformed::as_is,
      [](Outcome o, std::size_t k, std::size_t c) { return static_cast<double>(o.looks[k].compared_decision[c]); },
      [](TrialOutcome& o, std::size_t k, std::size_t c, double v) {
        o.looks[k].compared_decision[c] = static_cast<std::int8_t>(v);
@@ -70,6 +88,7 @@ const OutcomeColumn STOP_LOOK{
     ColumnExtent::replicate,
     "index (from 0) of the look at which the trial ended",
     false,
+    NotPerformed::as_is,
     [](Outcome o, std::size_t, std::size_t) { return static_cast<double>(o.stop_look); },
     [](TrialOutcome& o, std::size_t, std::size_t, double v) { o.stop_look = static_cast<std::int8_t>(v); }};
 
@@ -92,6 +111,15 @@ std::span<const OutcomeColumn> outcome_columns() {
   return ALL_COLUMNS;
 }
 
+double stored_value(const OutcomeColumn& column, const TrialOutcome& outcome, std::size_t look, std::size_t compared,
+                    int compared_count) {
+  if (column.extent != ColumnExtent::replicate && column.not_performed != NotPerformed::as_is &&
+      !analysed(outcome.looks[look], compared_count)) {
+    return column.not_performed == NotPerformed::nan ? std::numeric_limits<double>::quiet_NaN() : 0.0;
+  }
+  return column.get(outcome, look, compared);
+}
+
 std::size_t values_per_replicate(const OutcomeColumn& column, int looks, int compared) {
   switch (column.extent) {
     case ColumnExtent::replicate: return 1;
@@ -107,7 +135,7 @@ void append_outcome_bytes(std::string& bytes, const TrialOutcome& outcome, int l
         column.extent == ColumnExtent::look_and_compared ? static_cast<std::size_t>(compared) : 1;
     const std::size_t count = values_per_replicate(column, looks, compared);
     for (std::size_t i = 0; i < count; ++i) {
-      const double value = column.get(outcome, i / per_look, i % per_look);
+      const double value = stored_value(column, outcome, i / per_look, i % per_look, compared);
       switch (column.type) {
         case ColumnType::float64: append_as<double>(bytes, value); break;
         case ColumnType::int32: append_as<std::int32_t>(bytes, value); break;

@@ -1,0 +1,4 @@
+library(testthat)
+library(trialsimr)
+
+test_check("trialsimr")
