@@ -62,6 +62,8 @@ constexpr LookField LOOK_FIELDS[] = {
     {"futility_z", &LookSummary::futility_z},
     {"information_fraction", &LookSummary::information_fraction},
     {"mean_z", &LookSummary::mean_z},
+    {"mean_conditional_power_design", &LookSummary::mean_conditional_power_design},
+    {"mean_conditional_power_trend", &LookSummary::mean_conditional_power_trend},
 };
 
 struct LookDistributionField {
@@ -97,6 +99,23 @@ constexpr ResultField RESULT_FIELDS[] = {
     {"power_se", &Results::power_se},
     {"reject_any", &Results::reject_probability},
     {"reject_any_se", &Results::reject_se},
+    {"futility_any", &Results::futility_probability},
+    {"futility_any_se", &Results::futility_se},
+    {"harm_any", &Results::harm_probability},
+    {"harm_any_se", &Results::harm_se},
+    {"expected_events_at_stop", &Results::expected_events},
+    {"expected_events_at_stop_se", &Results::expected_events_se},
+    {"expected_enrolled_at_stop", &Results::expected_enrolled},
+    {"expected_enrolled_at_stop_se", &Results::expected_enrolled_se},
+    {"expected_duration", &Results::expected_time},
+    {"expected_duration_se", &Results::expected_time_se},
+    {"planned_power", &Results::planned_power},
+    {"planned_power_se", &Results::planned_power_se},
+    {"planned_reject_any", &Results::planned_reject_probability},
+    {"planned_reject_any_se", &Results::planned_reject_se},
+    {"observed_minus_planned_power", &Results::observed_minus_planned_power},
+    {"observed_minus_planned_power_se", &Results::observed_minus_planned_se},
+    {"observed_minus_planned_power_independent_se", &Results::observed_minus_planned_independent_se},
 };
 
 // Per compared statistic values of /summary/compare, [compared].

@@ -11,7 +11,7 @@ namespace {
 
 using Outcome = const TrialOutcome&;
 
-const std::array<OutcomeColumn, 11> COLUMNS{{
+const std::array<OutcomeColumn, 15> COLUMNS{{
     {"z", ColumnType::float64, ColumnExtent::look,
      "test statistic of the look (z > 0 favours treatment; NaN: not performed, or undefined at this look)", false,
      [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].z; },
@@ -50,6 +50,28 @@ const std::array<OutcomeColumn, 11> COLUMNS{{
      "1 when the look's trigger fired, 0 when it never did and the look used all data", false,
      [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].trigger_reached ? 1.0 : 0.0; },
      [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].trigger_reached = v != 0.0; }},
+    {"boundary_z", ColumnType::float64, ColumnExtent::look,
+     "efficacy critical value the look applied: the planned one, or with test.boundary.information: observed the "
+     "one spent at this trial's observed information (inf: nothing left to spend)",
+     false, [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].boundary_z; },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].boundary_z = v; }},
+    {"conditional_power_design", ColumnType::float64, ColumnExtent::look,
+     "conditional power of rejecting for benefit at the last look given the look's z, under the design's hazard "
+     "ratio (Jennison & Turnbull 2000, eq. 10.1; NaN at the last look)",
+     false, [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].conditional_power_design; },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].conditional_power_design = v; }},
+    {"conditional_power_trend", ColumnType::float64, ColumnExtent::look,
+     "conditional power of rejecting for benefit at the last look given the look's z, under the current trend "
+     "(NaN at the last look)",
+     false, [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].conditional_power_trend; },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].conditional_power_trend = v; }},
+    {"planned_decision", ColumnType::int8, ColumnExtent::look,
+     "decision of the planned boundaries by their own procedure on the same trial, coded as decision (equal to "
+     "decision unless test.boundary.information is observed)",
+     false, [](Outcome o, std::size_t k, std::size_t) { return static_cast<double>(o.looks[k].planned_decision); },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) {
+       o.looks[k].planned_decision = static_cast<std::int8_t>(v);
+     }},
     {"compare_z", ColumnType::float64, ColumnExtent::look_and_compared,
      "z of each statistic of test.compare (names in /summary/compare/key; NaN: its procedure had stopped, or the "
      "statistic is undefined at this look)",
