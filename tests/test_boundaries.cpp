@@ -649,7 +649,7 @@ TEST(InvalidInput, DesignsThatCannotKeepTheirLevel) {
 
   // A binding futility boundary at 2.5 leaves too few paths to spend the final look's alpha.
   TestPlan spending = spending_plan(1, 0.025, Boundary::Spending::obrien_fleming);
-  spending.futility = {Futility::Scale::z, {2.5}, true};
+  spending.futility = {.scale = Futility::Scale::z, .values = {2.5}, .binding = true};
   const std::vector<double> two_looks{0.5, 1.0};
   const std::string spending_message = invalid_argument_message([&] { compute_boundaries(spending, two_looks); });
   EXPECT_TRUE(spending_message.starts_with("boundaries: look 2 cannot spend its alpha")) << spending_message;

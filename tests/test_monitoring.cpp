@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -223,8 +224,10 @@ TEST(ObservedInformation, TypeOneErrorUnderTheNullAndThePlannedBoundariesOnTheSa
   for (const std::string population : {"first_completed", "all_randomised"}) {
     for (const std::string information : {"observed", "observed_events"}) {
       SCOPED_TRACE(population + ", " + information);
+      // The plan stays the design's: 183.6 expected deaths at the final analysis.
       const Design design = danger_shock({{"simulation.replicates", "100000"},
                                           {"arms[1].survival.exponential.event_probability", "0.60"},
+                                          {"test.planned_final_events", "183.6"},
                                           {"analyses[0].population", population},
                                           {"test.boundary",
                                            "{family: spending, function: obrien_fleming, "
@@ -282,8 +285,10 @@ TEST(ConditionalPowerFutility, TypeOneErrorNonBindingAndBinding) {
   // Binding: the boundary relies on the futility stops and the level is 0.025 again.
   for (const std::string under : {"design", "trend"}) {
     SCOPED_TRACE(under);
+    // The design effect stays the design's HR, ln 0.58 / ln 0.4 = 0.594492.
     const std::vector<Override> common{{"simulation.replicates", "100000"},
-                                       {"arms[1].survival.exponential.event_probability", "0.60"}};
+                                       {"arms[1].survival.exponential.event_probability", "0.60"},
+                                       {"test.design_hazard_ratio", "0.594492"}};
     std::vector<Override> non_binding = common;
     non_binding.push_back({"test.futility", "{conditional_power: 0.2, under: " + under + "}"});
     std::vector<Override> binding = common;
@@ -412,4 +417,20 @@ TEST(MonitoringConfig, ExactMessagesForBadMonitoringKeys) {
             "--set: test.null_hazard_ratio: a null hazard ratio other than 1 is tested with statistic logrank or "
             "cox_wald, not milestone");
   EXPECT_EQ(error({{"test.null_hazard_ratio", "0"}}), "--set: test.null_hazard_ratio: must be positive, got 0");
+  EXPECT_EQ(error({{"test.planned_final_events", "-5"}}),
+            "--set: test.planned_final_events: must be positive, got -5");
+}
+
+TEST(MonitoringConfig, ThePlanCanBeFixedWhateverTheTruth) {
+  // Under H0 (both arms 60%) the design's own model expects 216 deaths and HR 1; given, the
+  // committee's plan is the design's.
+  const Design null = danger_shock({{"arms[1].survival.exponential.event_probability", "0.60"}});
+  EXPECT_NEAR(plan_boundaries(null).planned_final_events, 216.0, 1e-9);
+  EXPECT_NEAR(plan_boundaries(null).design_drift, 0.0, 1e-12);
+  const Design fixed = danger_shock({{"arms[1].survival.exponential.event_probability", "0.60"},
+                                     {"test.planned_final_events", "183.6"},
+                                     {"test.design_hazard_ratio", "0.594492"}});
+  const BoundaryPlan plan = plan_boundaries(fixed);
+  EXPECT_EQ(plan.planned_final_events, 183.6);
+  EXPECT_NEAR(plan.design_drift, -std::log(0.594492) * std::sqrt(183.6 / 4), 1e-12);
 }

@@ -183,6 +183,14 @@ struct TestPlan {
   //! Hazard ratio of the null hypothesis: 1 for superiority, the margin for non-inferiority
   //! (logrank and cox_wald only); the z of a look tests HR = null_hazard_ratio.
   double null_hazard_ratio = 1.0;
+  //! What a monitoring committee plans with, whatever the simulated truth: the hazard ratio of
+  //! the design's effect (conditional power under the design effect) and the planned events
+  //! at the last look (information fractions of conditional power and of observed_events
+  //! spending). Absent: the design's own hazard ratio and expected final events (analytic.hpp),
+  //! or the last look's events trigger. Give them when simulating other truths (H0, say), so
+  //! that every scenario runs the same procedure.
+  std::optional<double> design_hazard_ratio;
+  std::optional<double> planned_final_events;
   bool stratified = false;              //!< stratified log-rank / Cox by allocation strata
   std::optional<double> target_power;   //!< the power the design was sized for (trialsim design)
   //! Landmark of the milestone statistic and of the analytic landmark mortality.

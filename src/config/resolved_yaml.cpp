@@ -217,6 +217,8 @@ YAML::Node test_node(const TestPlan& test) {
     node["futility"] = futility;
   }
   if (test.null_hazard_ratio != 1.0) node["null_hazard_ratio"] = number_node(test.null_hazard_ratio);
+  if (test.design_hazard_ratio) node["design_hazard_ratio"] = number_node(*test.design_hazard_ratio);
+  if (test.planned_final_events) node["planned_final_events"] = number_node(*test.planned_final_events);
   node["stratified"] = boolean_node(test.stratified);
   if (test.target_power) node["target_power"] = number_node(*test.target_power);
   if (test.milestone < INFINITE_TIME && test.statistic.kind != Statistic::milestone) {

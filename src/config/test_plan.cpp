@@ -341,7 +341,7 @@ TestPlan read_test(const Field& test, const Design& design) {
   if (test.present()) {
     test.expect_keys({"statistic", "ties", "sides", "alpha", "boundary", "information_fractions", "futility",
                       "stratified", "milestone", "target_power", "rho", "gamma", "weights", "tau", "compare",
-                      "null_hazard_ratio"});
+                      "null_hazard_ratio", "design_hazard_ratio", "planned_final_events"});
   }
   plan.statistic = read_statistic(test, test.child("statistic"), design, true);
   check_landmark_reachable(test.child("statistic"), plan.statistic, design);
@@ -353,6 +353,8 @@ TestPlan read_test(const Field& test, const Design& design) {
   plan.information_fractions = information_fractions(test.child("information_fractions"), design);
   plan.futility = read_futility(test.child("futility"), design.looks.size(), plan.sides);
   plan.null_hazard_ratio = read_null_hazard_ratio(test.child("null_hazard_ratio"), plan);
+  if (test.has("design_hazard_ratio")) plan.design_hazard_ratio = test.child("design_hazard_ratio").positive();
+  if (test.has("planned_final_events")) plan.planned_final_events = test.child("planned_final_events").positive();
   if (test.has("stratified")) plan.stratified = test.child("stratified").boolean();
   // The analytic landmark mortality: the milestone statistic's landmark, or the fixed follow-up.
   if (plan.statistic.kind == Statistic::milestone) {

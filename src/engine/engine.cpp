@@ -28,8 +28,9 @@ namespace trialsim {
 
 namespace {
 
-// The planned final events and the design's drift, for conditional power: the last look's
-// events trigger when it has one, else the events the design's model expects there
+// The planned final events and the design's drift, for conditional power: as given
+// (test.planned_final_events, test.design_hazard_ratio), else the last look's events
+// trigger when it has one, else the events the design's model expects there
 // (analytic.hpp); the hazard ratio is the design's (average where hazards are not
 // proportional), measured against the null hazard ratio.
 void add_conditional_power_inputs(const Design& design, BoundaryPlan& plan) {
@@ -39,8 +40,10 @@ void add_conditional_power_inputs(const Design& design, BoundaryPlan& plan) {
   const std::vector<ExpectedLook> looks = course.looks(notes);
   const Trigger& last = design.looks.back().triggers.front();
   const bool event_driven = design.looks.back().triggers.size() == 1 && last.kind == Trigger::Kind::events;
-  plan.planned_final_events = event_driven ? last.value : looks.back().events;
-  const double hazard_ratio = design_hazard_ratio(model, course, looks.back().time).value;
+  plan.planned_final_events =
+      design.test.planned_final_events.value_or(event_driven ? last.value : looks.back().events);
+  const double hazard_ratio =
+      design.test.design_hazard_ratio.value_or(design_hazard_ratio(model, course, looks.back().time).value);
   const double share = static_cast<double>(design.allocation.ratio[TREATMENT]) /
                        (design.allocation.ratio[CONTROL] + design.allocation.ratio[TREATMENT]);
   plan.design_drift = -std::log(hazard_ratio / design.test.null_hazard_ratio) *
