@@ -67,6 +67,7 @@ TEST(HotPath, SimulatingAllocatesNothing) {
        {{"dropout", "{control: {exponential: {hazard: 0.002}}, pump: {exponential: {hazard: 0.002}}}"},
         {"follow_up", "{}"},
         {"analyses[0].when", "{events: 60}"},
+        {"analyses[0].population", "all_randomised"},
         {"analyses[1].when", "{time: 4000}"},
         {"test.information_fractions", "[0.4, 1]"}}},
       // spending at each trial's observed information: the boundaries are recomputed for
