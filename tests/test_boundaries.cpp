@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "reference_table.hpp"
 #include "trialsim/boundaries.hpp"
 
 namespace trialsim {
@@ -60,45 +61,11 @@ constexpr double RPACT_ALPHA_TOLERANCE = 5e-8;
 // rpact reports critical values above C_UPPER_BOUNDS_DEFAULT = 8 as Inf.
 constexpr double RPACT_LARGEST_SHOWN = 8.0;
 
-// --- Reading the reference tables --------------------------------------------------
+// --- Reading the reference tables: tests/reference_table.hpp
 
-using Row = std::map<std::string, std::string>;
-
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> fields;
-  std::stringstream stream(line);
-  for (std::string field; std::getline(stream, field, ',');) fields.push_back(field);
-  return fields;
-}
-
-// The rows of tests/data/<file>, keyed by the header's column names; '#' lines are comments.
-std::vector<Row> read_table(const std::string& file) {
-  const std::string path = std::string(TRIALSIM_TEST_DATA) + "/" + file;
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  std::vector<std::string> header;
-  std::vector<Row> rows;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    const std::vector<std::string> fields = split(line);
-    if (header.empty()) {
-      header = fields;
-      continue;
-    }
-    if (fields.size() != header.size()) throw std::runtime_error("bad line in " + path + ": " + line);
-    Row row;
-    for (std::size_t i = 0; i < fields.size(); ++i) row[header[i]] = fields[i];
-    rows.push_back(row);
-  }
-  return rows;
-}
-
-// R writes NA for a missing value, Inf and -Inf for infinities.
-double number(const Row& row, const std::string& column) {
-  const std::string& text = row.at(column);
-  if (text == "NA") return std::numeric_limits<double>::quiet_NaN();
-  return std::strtod(text.c_str(), nullptr);
-}
+using testing::number;
+using testing::read_table;
+using testing::Row;
 
 // The message of the std::invalid_argument that `action` throws ("" when none).
 template <typename Action>
@@ -682,7 +649,7 @@ TEST(InvalidInput, DesignsThatCannotKeepTheirLevel) {
 
   // A binding futility boundary at 2.5 leaves too few paths to spend the final look's alpha.
   TestPlan spending = spending_plan(1, 0.025, Boundary::Spending::obrien_fleming);
-  spending.futility = {Futility::Scale::z, {2.5}, true};
+  spending.futility = {.scale = Futility::Scale::z, .values = {2.5}, .binding = true};
   const std::vector<double> two_looks{0.5, 1.0};
   const std::string spending_message = invalid_argument_message([&] { compute_boundaries(spending, two_looks); });
   EXPECT_TRUE(spending_message.starts_with("boundaries: look 2 cannot spend its alpha")) << spending_message;

@@ -230,7 +230,8 @@ TEST(Config, ShippedDefaultIsDanGerShockAsPlanned) {
   EXPECT_EQ(d.looks[0].triggers[0].kind, Trigger::Kind::completed_follow_up);
   EXPECT_EQ(d.looks[0].triggers[0].value, 180.0);
   EXPECT_EQ(d.looks[0].lag, 0.0);
-  EXPECT_EQ(d.looks[0].population, Population::all_randomised);
+  // The protocol's interim: the first 180 patients who completed follow-up.
+  EXPECT_EQ(d.looks[0].population, Population::first_completed);
   EXPECT_EQ(d.looks[1].name, "final");
   EXPECT_EQ(d.looks[1].triggers[0].kind, Trigger::Kind::all_completed);
   EXPECT_EQ(d.looks[1].triggers[0].value, 360.0);
@@ -577,7 +578,8 @@ TEST(Config, OverrideErrors) {
             "--set: enrollment.sample_size: invalid YAML: end of sequence flow not found");
   EXPECT_EQ(error_of_set("test.sidez=1"),
             "--set: test.sidez: unknown key 'sidez'; allowed: statistic, ties, sides, alpha, boundary, "
-            "information_fractions, futility, stratified, milestone, target_power, rho, gamma, weights, tau, compare");
+            "information_fractions, futility, stratified, milestone, target_power, rho, gamma, weights, tau, compare, "
+            "null_hazard_ratio, design_hazard_ratio, planned_final_events");
 
   const auto parse_error = [](const std::string& assignment) {
     return input_error_of([&] { parse_override(assignment); });

@@ -67,8 +67,21 @@ TEST(HotPath, SimulatingAllocatesNothing) {
        {{"dropout", "{control: {exponential: {hazard: 0.002}}, pump: {exponential: {hazard: 0.002}}}"},
         {"follow_up", "{}"},
         {"analyses[0].when", "{events: 60}"},
+        {"analyses[0].population", "all_randomised"},
         {"analyses[1].when", "{time: 4000}"},
         {"test.information_fractions", "[0.4, 1]"}}},
+      // spending at each trial's observed information: the boundaries are recomputed for
+      // each new history of event counts, into the workspace's table and scratch
+      {"danger_shock.yaml",
+       {{"test.boundary", "{family: spending, function: obrien_fleming, information: observed_events}"},
+        {"analyses[0].population", "all_randomised"}}},
+      {"danger_shock.yaml",
+       {{"test.boundary", "{family: spending, function: hsd, parameter: -2, information: observed}"},
+        {"analyses[0].population", "all_randomised"},
+        {"test.futility", "{conditional_power: 0.1, under: trend}"}}},
+      // binding conditional-power futility, and a non-inferiority margin with the Cox Wald test
+      {"danger_shock_event_driven.yaml", {{"test.futility", "{conditional_power: 0.2, binding: true}"}}},
+      {"danger_shock_event_driven.yaml", {{"test.statistic", "cox_wald"}, {"test.null_hazard_ratio", "1.3"}}},
   };
   constexpr std::uint64_t REPLICATES = 2000;
   for (const Case& c : cases) {

@@ -204,6 +204,9 @@ struct FormulaRow {
 
 struct DesignAnalysis {
   DesignHazardRatio hazard_ratio;
+  //! test.null_hazard_ratio: the event counts and powers test HR = this value (Schoenfeld with
+  //! ln(HR / HR0); non-inferiority).
+  double null_hazard_ratio = 1.0;
   double treatment_share = 0.5;
   std::optional<double> landmark;                //!< time of the two-proportion comparison
   std::array<double, 2> landmark_probability{};  //!< P(event by the landmark) per arm (no dropout)

@@ -25,6 +25,11 @@ struct BoundaryPlan {
   //! own z: efficacy_z, but for a MaxCombo statistic over several looks (plan_boundaries).
   //! Empty: every compared statistic uses efficacy_z.
   std::vector<std::vector<double>> compared_efficacy_z;
+  //! What conditional power needs (set by plan_boundaries, monitoring.hpp): the planned
+  //! events at the last look (its events trigger, else the expected events there), and
+  //! E[Z at the last look] under the design's hazard ratio HR, -ln(HR / HR0) sqrt(r (1 - r) D).
+  double planned_final_events = 0.0;
+  double design_drift = 0.0;
 };
 
 //! Probabilities of first crossing the upper / lower boundary at each look.
@@ -47,6 +52,34 @@ BoundaryPlan compute_boundaries(const TestPlan& test, std::span<const double> in
 
 //! Cumulative alpha spent by time t in [0, 1] for a one-sided level `alpha`.
 double spending_function(Boundary::Spending function, double parameter, double alpha, double t);
+
+//! Sub-density of Z_k on the paths that continued past looks 1..k, as quadrature nodes
+//! and masses (Simpson weight times sub-density), so that E[g(Z_k); continued] is
+//! sum_i mass_i g(z_i). Before the first look all mass sits at Z_0 = 0 with information 0.
+struct ContinuationDensity {
+  double information = 0.0;
+  std::vector<double> z{0.0};
+  std::vector<double> mass{1.0};
+};
+
+//! Buffers of the spending recursion, reserved once for the widest grid, so that
+//! spending_critical_values allocates nothing (the per-trial boundaries of
+//! `information: observed`).
+struct SpendingScratch {
+  SpendingScratch();
+  ContinuationDensity current, next;
+  std::vector<double> means, ends;
+};
+
+//! Lan-DeMets critical values of looks 0..n-1 of the design's spending function when
+//! look k spends alpha(spending_times[k]) - alpha(spending_times[k-1]) and the look
+//! statistics are correlated as sqrt(information[j] / information[k]) (information in any
+//! unit, strictly increasing). A spending time of 1 or more spends all that is left; a
+//! look with nothing left to spend gets +infinity. `binding_futility` (-infinity: none)
+//! removes paths under H0 as a binding boundary does. Writes `efficacy`.
+void spending_critical_values(const TestPlan& test, std::span<const double> spending_times,
+                              std::span<const double> information, std::span<const double> binding_futility,
+                              std::span<double> efficacy, SpendingScratch& scratch);
 
 //! Standard normal distribution and quantile (double precision).
 double normal_cdf(double z);

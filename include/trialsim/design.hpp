@@ -148,12 +148,23 @@ struct Boundary {
   double parameter = 0.0;           //!< HSD gamma, power rho, or Wang-Tsiatis Delta
   double interim_z = 3.0;           //!< Haybittle-Peto interim critical value
   std::vector<double> nominal_alpha; //!< per look, as given (sides-sided p-value thresholds)
+  //! Where the spending function is evaluated (spending family only): at the planned
+  //! information fractions; at each simulated trial's observed information, counted in
+  //! events for event-driven looks and in patients for patient-count looks (`observed`);
+  //! or in events over the planned final events whatever the triggers (`observed_events`).
+  enum class Information { planned, observed, observed_events };
+  Information information = Information::planned;
 };
 
 struct Futility {
-  enum class Scale { none, z, hazard_ratio };
+  //! conditional_power: stop when the conditional power at the look is below the value.
+  enum class Scale { none, z, hazard_ratio, conditional_power };
+  //! The effect the conditional power assumes for the rest of the trial: the design's
+  //! hazard ratio, or the current trend (the estimate at the look).
+  enum class Effect { design, trend };
   Scale scale = Scale::none;
   std::vector<double> values; //!< one per interim look (looks - 1)
+  Effect effect = Effect::design;  //!< conditional_power only
   bool binding = false;
 };
 
@@ -169,6 +180,17 @@ struct TestPlan {
   //! Planned information fraction per look (last == 1); given, or derived from the triggers.
   std::vector<double> information_fractions;
   Futility futility;
+  //! Hazard ratio of the null hypothesis: 1 for superiority, the margin for non-inferiority
+  //! (logrank and cox_wald only); the z of a look tests HR = null_hazard_ratio.
+  double null_hazard_ratio = 1.0;
+  //! What a monitoring committee plans with, whatever the simulated truth: the hazard ratio of
+  //! the design's effect (conditional power under the design effect) and the planned events
+  //! at the last look (information fractions of conditional power and of observed_events
+  //! spending). Absent: the design's own hazard ratio and expected final events (analytic.hpp),
+  //! or the last look's events trigger. Give them when simulating other truths (H0, say), so
+  //! that every scenario runs the same procedure.
+  std::optional<double> design_hazard_ratio;
+  std::optional<double> planned_final_events;
   bool stratified = false;              //!< stratified log-rank / Cox by allocation strata
   std::optional<double> target_power;   //!< the power the design was sized for (trialsim design)
   //! Landmark of the milestone statistic and of the analytic landmark mortality.

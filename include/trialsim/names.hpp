@@ -52,6 +52,17 @@ inline constexpr EnumName<Boundary::Spending> SPENDING_NAMES[] = {
     {Boundary::Spending::power, "power", "power family"},
 };
 
+inline constexpr EnumName<Boundary::Information> INFORMATION_NAMES[] = {
+    {Boundary::Information::planned, "planned", "at the planned information"},
+    {Boundary::Information::observed, "observed", "at each trial's observed information"},
+    {Boundary::Information::observed_events, "observed_events", "at each trial's observed events"},
+};
+
+inline constexpr EnumName<Futility::Effect> CONDITIONAL_POWER_EFFECT_NAMES[] = {
+    {Futility::Effect::design, "design", "under the design effect"},
+    {Futility::Effect::trend, "trend", "under the current trend"},
+};
+
 //! The entry of `value` in its table; a value missing from its table is a programming error.
 template <class Enum, std::size_t N>
 constexpr const EnumName<Enum>& name_of(const EnumName<Enum> (&table)[N], Enum value) {

@@ -36,6 +36,18 @@ struct LookOutcome {
   std::int32_t events[2] = {0, 0};  //!< analysed events per arm
   std::int8_t decision = NOT_PERFORMED;
   bool trigger_reached = true;  //!< false: the trigger never fired; the look used all data
+  //! The efficacy critical value the look applied: the plan's, or with `information: observed`
+  //! the one spent at this trial's observed information (+infinity: nothing left to spend).
+  double boundary_z = 0.0;
+  //! Conditional power of rejecting for benefit at the last look, given the look's z, under
+  //! the design's hazard ratio and under the current trend (monitoring.hpp); NaN at the last
+  //! look and where z is undefined.
+  double conditional_power_design = 0.0;
+  double conditional_power_trend = 0.0;
+  //! With `information: observed` (or observed_events), the decision of the same statistic with the planned
+  //! boundaries, by their own procedure on the same trial (NOT_PERFORMED once that has
+  //! stopped); otherwise equal to `decision`.
+  std::int8_t planned_decision = NOT_PERFORMED;
   //! Each statistic of `test.compare`, decided by its own group-sequential procedure on
   //! the same data; NOT_PERFORMED once that procedure has stopped. A look that only the
   //! compared statistics reach (the design's procedure stopped before it) carries its data
@@ -52,7 +64,7 @@ struct TrialOutcome {
 //! True when some procedure analysed the look: the design's, or one of the first
 //! `compared` compared statistics'.
 inline bool analysed(const LookOutcome& look, int compared) {
-  if (look.decision != NOT_PERFORMED) return true;
+  if (look.decision != NOT_PERFORMED || look.planned_decision != NOT_PERFORMED) return true;
   for (int c = 0; c < compared; ++c) {
     if (look.compared_decision[static_cast<std::size_t>(c)] != NOT_PERFORMED) return true;
   }

@@ -49,6 +49,10 @@ struct LookSummary {
   //! mean over finite values, quantiles including 0 and infinity):
   Distribution events, events_control, events_treatment, enrolled, time, hr;
   double mean_z = 0.0;
+  //! Mean conditional power over the replicates that performed the look (interim looks;
+  //! NaN at the last look), under the design effect and under the current trend.
+  double mean_conditional_power_design = 0.0;
+  double mean_conditional_power_trend = 0.0;
 };
 
 //! A statistic of `test.compare`, decided by its own procedure on the design's trials.
@@ -73,7 +77,27 @@ struct Results {
   double power_se = 0.0;
   double reject_probability = 0.0; //!< P(efficacy or harm at some look)
   double reject_se = 0.0;
+  //! Where the trial stopped, for any reason.
+  double futility_probability = 0.0;  //!< P(stop for futility at some look)
+  double futility_se = 0.0;
+  double harm_probability = 0.0;  //!< P(stop for harm at some look), two-sided designs
+  double harm_se = 0.0;
   Distribution events_at_stop, enrolled_at_stop, time_at_stop;
+  //! Expected events, patients randomised and duration (calendar time) at the end of the
+  //! trial, with their Monte Carlo SEs sd / sqrt(R).
+  double expected_events = 0.0, expected_events_se = 0.0;
+  double expected_enrolled = 0.0, expected_enrolled_se = 0.0;
+  double expected_time = 0.0, expected_time_se = 0.0;
+  //! The planned boundaries decided on the same trials (with `information: observed`; without
+  //! it they are the design's own, and the difference is 0): their power, and the design's
+  //! power minus theirs, paired by replicate.
+  double planned_power = 0.0;
+  double planned_power_se = 0.0;
+  double planned_reject_probability = 0.0;
+  double planned_reject_se = 0.0;
+  double observed_minus_planned_power = 0.0;
+  double observed_minus_planned_se = 0.0;              //!< paired by replicate
+  double observed_minus_planned_independent_se = 0.0;  //!< what two independent runs would give
   std::vector<LookSummary> looks;
   std::vector<ComparedSummary> compared; //!< one per statistic of test.compare
 };
@@ -131,10 +155,13 @@ public:
 
 private:
   void add_compared(const TrialOutcome& outcome, bool design_efficacy);
+  void add_planned(const TrialOutcome& outcome, bool design_efficacy);
   struct LookCounts {
     std::int64_t performed = 0, efficacy = 0, harm = 0, futility = 0, stopped = 0, missed = 0;
     double z_sum = 0.0;
     std::int64_t z_count = 0;
+    double cp_design_sum = 0.0, cp_trend_sum = 0.0;
+    std::int64_t cp_design_count = 0, cp_trend_count = 0;
     DistributionAccumulator events{true}, events_control{true}, events_treatment{true}, enrolled{true}, time, hr;
   };
   const Design& design_;
@@ -142,6 +169,8 @@ private:
   std::int64_t replicates_ = 0;
   std::int64_t efficacy_ = 0;
   std::int64_t harm_ = 0;
+  std::int64_t futility_ = 0;
+  std::int64_t planned_efficacy_ = 0, planned_harm_ = 0, planned_gained_ = 0, planned_lost_ = 0;
   std::vector<LookCounts> looks_;
   struct ComparedCounts {
     std::int64_t efficacy = 0, harm = 0, gained = 0, lost = 0;

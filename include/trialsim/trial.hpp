@@ -16,6 +16,7 @@
 #include "trialsim/boundaries.hpp"
 #include "trialsim/design.hpp"
 #include "trialsim/model.hpp"
+#include "trialsim/monitoring.hpp"
 #include "trialsim/outcome.hpp"
 #include "trialsim/random.hpp"
 #include "trialsim/sorting.hpp"
@@ -60,6 +61,10 @@ struct TrialWorkspace {
   StatisticsWorkspace statistics;
   StatisticsWorkspace unstratified_statistics; //!< the Kaplan-Meier statistics' table when stratified
   Allocator allocator;
+  //! `information: observed`: this thread's table of critical values by observed counts,
+  //! and the counts of the current trial's looks.
+  ObservedBoundaries observed_boundaries;
+  std::array<ObservedInformation, MAX_LOOKS> observed_information{};
   RandomStream arrival_stream, stratum_stream, allocation_stream, crossover_stream, exclusion_stream,
       event_stream, dropout_stream;
 };
@@ -96,9 +101,17 @@ private:
   double statistic_z(const StatisticSpec& spec, LookData& data, TrialWorkspace& w) const;
   //! The look's statistics and decisions: the design's when `primary` (its procedure goes
   //! on), and those of the compared statistics whose procedures go on.
-  void analyse(TrialWorkspace& w, bool primary, LookOutcome& outcome, int look) const;
-  //! The decision of look `look` for a statistic whose efficacy boundary is `efficacy_z`.
-  std::int8_t decide(int look, double z, double hr, const std::vector<double>& efficacy_z) const;
+  //! `planned`: whether the planned boundaries' own procedure goes on (observed information only).
+  void analyse(TrialWorkspace& w, bool primary, bool planned, LookOutcome& outcome, int look) const;
+  //! The decision at `look` with efficacy critical value `critical`; `outcome` gives the
+  //! hazard ratio and conditional power of the futility rules.
+  std::int8_t decide(int look, double z, double critical, const LookOutcome& outcome) const;
+  //! The z of HR = null_hazard_ratio from the statistic's z of HR = 1 (logrank, cox_wald).
+  double shifted_to_margin(const StatisticSpec& spec, double z, const LookData& data, const LookOutcome& look) const;
+  //! The conditional powers of the look into `outcome` (interim looks).
+  void add_conditional_power(int look, LookOutcome& outcome) const;
+  //! The efficacy critical value the design's procedure applies at `look`.
+  double efficacy_critical(int look, TrialWorkspace& w, const LookOutcome& outcome) const;
 
   const Design& design_;
   BoundaryPlan plan_;
@@ -116,6 +129,10 @@ private:
   int table_strata_ = 1; // strata of the event tables: allocation strata when stratified
   bool any_crossover_ = false; // streams that no patient needs are not drawn
   bool any_exclusion_ = false;
+  bool observed_information_ = false;  // test.boundary.information: observed
+  bool spending_by_events_ = true;     // observed information counts events (else patients)
+  double log_null_hazard_ratio_ = 0.0;
+  double information_per_event_ = 0.25;  // r (1 - r), r the planned treatment share
 };
 
 //! Null trials of a design whose average estimated component covariances give a MaxCombo

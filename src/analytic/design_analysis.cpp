@@ -22,7 +22,7 @@ std::vector<double> target_powers(const TestPlan& test) {
 
 FormulaRow formula_row(const DesignAnalysis& analysis, const BoundaryPlan& plan, double plan_alpha, int sides,
                        double alpha, double power) {
-  const double hr = analysis.hazard_ratio.value;
+  const double hr = analysis.hazard_ratio.value / analysis.null_hazard_ratio;
   const double share = analysis.treatment_share;
   FormulaRow row;
   row.power = power;
@@ -75,6 +75,9 @@ DesignAnalysis analyse_design(const Design& design, const BoundaryPlan& plan) {
   analysis.hazard_ratio = design_hazard_ratio(model, course, analysis.looks.back().time);
   analysis.treatment_share = model.treatment_share();
   const TestPlan& test = design.test;
+  analysis.null_hazard_ratio = test.null_hazard_ratio;
+  // Against a margin the formulas' effect is HR / HR0 (the log-rank statistic shifted by ln HR0).
+  const double effect = analysis.hazard_ratio.value / test.null_hazard_ratio;
   if (std::isfinite(test.milestone)) {
     analysis.landmark = test.milestone;
     analysis.landmark_probability = {1.0 - model.survival(CONTROL, test.milestone),
@@ -90,13 +93,13 @@ DesignAnalysis analyse_design(const Design& design, const BoundaryPlan& plan) {
   for (const ExpectedLook& look : analysis.looks) events.push_back(look.events);
   const bool increasing = std::adjacent_find(events.begin(), events.end(), std::greater_equal<>()) == events.end();
   if (increasing) {
-    analysis.sequential = sequential_power(plan, test.futility, events, analysis.hazard_ratio.value, analysis.treatment_share);
+    analysis.sequential = sequential_power(plan, test.futility, events, effect, analysis.treatment_share);
   } else {
     analysis.notes.push_back("the expected events do not increase from look to look: no group-sequential power");
   }
 
   const double final_events = events.back();
-  const double hr = analysis.hazard_ratio.value;
+  const double hr = effect;
   analysis.schoenfeld_power = schoenfeld_power(final_events, test.alpha, test.sides, hr, analysis.treatment_share);
   analysis.freedman_power = freedman_power(final_events, test.alpha, test.sides, hr, analysis.treatment_share);
   if (analysis.landmark) {
@@ -122,6 +125,11 @@ DesignAnalysis analyse_design(const Design& design, const BoundaryPlan& plan) {
                              "the log-rank test, which the Cox score test matches and the Wald and milestone tests "
                              "approximate (under non-proportional hazards the weighted, MaxCombo and RMST tests can "
                              "differ: simulate them, e.g. with test.compare)");
+  }
+  if (test.null_hazard_ratio != 1.0) {
+    analysis.notes.push_back(
+        "non-inferiority: Schoenfeld, Freedman and the group-sequential power use HR / HR0; the "
+        "two-proportion rows test a difference of 0, not the margin");
   }
   if (design.allocation.block_size > 0) {
     analysis.notes.push_back("allocation by permuted blocks is taken as independent allocation with the same shares "

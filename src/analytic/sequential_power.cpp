@@ -27,7 +27,8 @@ std::vector<double> lower_bounds(const BoundaryPlan& plan, const Futility& futil
   for (std::size_t k = 0; k < looks; ++k) {
     if (plan.sides == 2) lower[k] = -plan.efficacy_z[k];
     if (k + 1 == looks) continue;
-    if (futility.scale == Futility::Scale::z) lower[k] = std::max(lower[k], plan.futility_z[k]);
+    if (futility.scale == Futility::Scale::z || futility.scale == Futility::Scale::conditional_power)
+      lower[k] = std::max(lower[k], plan.futility_z[k]);
     if (futility.scale == Futility::Scale::hazard_ratio) {
       lower[k] = std::max(lower[k], -std::log(futility.values[k]) * std::sqrt(information[k]));
     }

@@ -154,12 +154,6 @@ double wichura_lower_quantile(double p) {
 // and masses (Simpson weight times sub-density), so that E[g(Z_k); continued] is
 // sum_i mass_i g(z_i). Before the first look all mass sits at Z_0 = 0 with t_0 = 0,
 // which makes the first look an ordinary step of the recursion.
-struct ContinuationDensity {
-  double information = 0.0;
-  std::vector<double> z{0.0};
-  std::vector<double> mass{1.0};
-};
-
 // Law of Z_k given Z_{k-1} = z: mean z * scale + shift, standard deviation sd.
 struct Transition {
   double scale = 0.0;
@@ -203,51 +197,48 @@ double jennison_turnbull_point(double mean, int i, int r) {
 }
 
 // J&T's grid cut to the continuation region (lower, upper), with the region's ends
-// as nodes and the midpoint of every interval added, ready for Simpson's rule.
-// Empty when the region is empty.
-std::vector<double> continuation_grid(double mean, double lower, double upper) {
+// as nodes and the midpoint of every interval added, ready for Simpson's rule, into
+// `grid` (`ends` is scratch). Empty when the region is empty. Within the capacity that
+// SpendingScratch reserves, nothing is allocated.
+void continuation_grid(double mean, double lower, double upper, std::vector<double>& ends, std::vector<double>& grid) {
   const int r = GRID_POINTS_PER_UNIT;
+  ends.clear();
+  grid.clear();
   const double from = std::max(lower, jennison_turnbull_point(mean, 1, r));
   const double to = std::min(upper, jennison_turnbull_point(mean, 6 * r - 1, r));
-  if (!(from < to)) return {};
-  std::vector<double> ends{from};
+  if (!(from < to)) return;
+  ends.push_back(from);
   for (int i = 1; i < 6 * r; ++i) {
     const double point = jennison_turnbull_point(mean, i, r);
     if (point > from && point < to) ends.push_back(point);
   }
   ends.push_back(to);
-  std::vector<double> grid(2 * ends.size() - 1);
   for (std::size_t j = 0; j < ends.size(); ++j) {
-    grid[2 * j] = ends[j];
-    if (j + 1 < ends.size()) grid[2 * j + 1] = 0.5 * (ends[j] + ends[j + 1]);
+    grid.push_back(ends[j]);
+    if (j + 1 < ends.size()) grid.push_back(0.5 * (ends[j] + ends[j + 1]));
   }
-  return grid;
 }
 
-// Composite Simpson weights on a grid of (end, midpoint, end, ...) nodes.
-std::vector<double> simpson_weights(const std::vector<double>& grid) {
-  std::vector<double> weights(grid.size(), 0.0);
-  for (std::size_t j = 0; j + 2 < grid.size(); j += 2) {
-    const double width = grid[j + 2] - grid[j];
-    weights[j] += width / 6.0;
-    weights[j + 1] += 4.0 * width / 6.0;
-    weights[j + 2] += width / 6.0;
-  }
-  return weights;
+// Composite Simpson weight of node i on a grid of (end, midpoint, end, ...) nodes.
+double simpson_weight(const std::vector<double>& grid, std::size_t i) {
+  if (i % 2 == 1) return 4.0 * (grid[i + 1] - grid[i - 1]) / 6.0;
+  double weight = 0.0;
+  if (i >= 2) weight += (grid[i] - grid[i - 2]) / 6.0;
+  if (i + 2 < grid.size()) weight += (grid[i + 2] - grid[i]) / 6.0;
+  return weight;
 }
 
 // The sub-density at the next look, restricted to its continuation region (lower, upper):
-// f_k(y) = sum_i mass_i phi((y - mean_i) / sd) / sd  (J&T 2000, section 19.2).
-ContinuationDensity advance(const ContinuationDensity& previous, double information, double drift, double lower,
-                            double upper) {
+// f_k(y) = sum_i mass_i phi((y - mean_i) / sd) / sd  (J&T 2000, section 19.2), into `next`.
+void advance(const ContinuationDensity& previous, double information, double drift, double lower, double upper,
+             ContinuationDensity& next, SpendingScratch& scratch) {
   const Transition step = transition_between(previous.information, information, drift);
-  ContinuationDensity next;
   next.information = information;
-  next.z = continuation_grid(drift * std::sqrt(information), lower, upper);
-  const std::vector<double> weights = simpson_weights(next.z);
-  std::vector<double> means(previous.z.size());
-  for (std::size_t j = 0; j < means.size(); ++j) means[j] = previous.z[j] * step.scale + step.shift;
-  next.mass.assign(next.z.size(), 0.0);
+  continuation_grid(drift * std::sqrt(information), lower, upper, scratch.ends, next.z);
+  std::vector<double>& means = scratch.means;
+  means.clear();
+  for (const double z : previous.z) means.push_back(z * step.scale + step.shift);
+  next.mass.clear();
   // Grids are increasing and scale >= 0, so the means are too: the kernels within
   // KERNEL_CUTOFF standard deviations of y form a window that slides along with y.
   const double reach = KERNEL_CUTOFF * step.sd;
@@ -263,8 +254,16 @@ ContinuationDensity advance(const ContinuationDensity& previous, double informat
       const double u = (y - means[j]) / step.sd;
       density += previous.mass[j] * std::exp(-0.5 * u * u);
     }
-    next.mass[i] = weights[i] * density * INV_SQRT_2PI / step.sd;
+    next.mass.push_back(simpson_weight(next.z, i) * density * INV_SQRT_2PI / step.sd);
   }
+}
+
+// The same, returning the new density (planning code, where allocating does not matter).
+ContinuationDensity advance(const ContinuationDensity& previous, double information, double drift, double lower,
+                            double upper) {
+  SpendingScratch scratch;
+  ContinuationDensity next;
+  advance(previous, information, drift, lower, upper, next, scratch);
   return next;
 }
 
@@ -478,23 +477,9 @@ double critical_value_spending(const ContinuationDensity& density, double inform
 // the one-sided function of alpha / 2 in each tail (as gsDesign and rpact do).
 std::vector<double> spending_boundary(const TestPlan& test, std::span<const double> fractions,
                                       const std::vector<double>& futility) {
-  const Boundary& boundary = test.boundary;
-  const double tail_alpha = test.alpha / test.sides;
   std::vector<double> efficacy(fractions.size());
-  ContinuationDensity density;
-  double spent_before = 0.0;
-  for (std::size_t k = 0; k < fractions.size(); ++k) {
-    const bool last = k + 1 == fractions.size();
-    const double spent =
-        last ? test.alpha  // the final look spends all that is left
-             : test.sides * spending_function(boundary.spending, boundary.parameter, tail_alpha, fractions[k]);
-    efficacy[k] = critical_value_spending(density, fractions[k], spent - spent_before, test.sides, k);
-    spent_before = spent;
-    if (!last) {
-      density =
-          advance(density, fractions[k], 0.0, continuation_lower(efficacy[k], test.sides, futility[k]), efficacy[k]);
-    }
-  }
+  SpendingScratch scratch;
+  spending_critical_values(test, fractions, fractions, futility, efficacy, scratch);
   return efficacy;
 }
 
@@ -607,6 +592,47 @@ double spending_function(Boundary::Spending function, double parameter, double a
       return alpha * std::pow(t, parameter);
   }
   fail("unknown spending function");
+}
+
+// Lan & DeMets (1983); Kim & DeMets (1987) for spending at the information a trial
+// actually has (J&T 2000, section 7.2): the spending time sets how much a look spends,
+// the information how its statistic correlates with the earlier ones.
+SpendingScratch::SpendingScratch() {
+  // The widest grid: 6r - 1 inner points plus both ends, and a midpoint between each pair.
+  constexpr std::size_t widest = 2 * (6 * GRID_POINTS_PER_UNIT + 1) + 1;
+  for (ContinuationDensity* density : {&current, &next}) {
+    density->z.reserve(widest);
+    density->mass.reserve(widest);
+  }
+  means.reserve(widest);
+  ends.reserve(widest);
+}
+
+void spending_critical_values(const TestPlan& test, std::span<const double> spending_times,
+                              std::span<const double> information, std::span<const double> binding_futility,
+                              std::span<double> efficacy, SpendingScratch& scratch) {
+  const Boundary& boundary = test.boundary;
+  const double tail_alpha = test.alpha / test.sides;
+  ContinuationDensity& density = scratch.current;
+  density.information = 0.0;
+  density.z.assign(1, 0.0);
+  density.mass.assign(1, 1.0);
+  double spent_before = 0.0;
+  const std::size_t looks = spending_times.size();
+  for (std::size_t k = 0; k < looks; ++k) {
+    // A spending time of 1 or more spends all that is left (the final look always does).
+    const double spent =
+        k + 1 == looks && spending_times[k] >= 1.0
+            ? test.alpha
+            : test.sides * spending_function(boundary.spending, boundary.parameter, tail_alpha, spending_times[k]);
+    efficacy[k] = critical_value_spending(density, information[k], spent - spent_before, test.sides, k);
+    spent_before = std::max(spent, spent_before);
+    if (k + 1 < looks) {
+      advance(density, information[k], 0.0, continuation_lower(efficacy[k], test.sides, binding_futility[k]),
+              efficacy[k], scratch.next, scratch);
+      std::swap(scratch.current, scratch.next);
+    }
+  }
 }
 
 BoundaryPlan compute_boundaries(const TestPlan& test, std::span<const double> information_fractions) {

@@ -142,13 +142,11 @@ std::vector<Look> read_looks(const Field& analyses, const Field& population, con
   return looks;
 }
 
-std::optional<std::vector<double>> planned_information_fractions(const Design& design) {
-  const std::vector<Look>& looks = design.looks;
-  if (looks.size() == 1) return std::vector<double>{1.0};
+InformationCounts information_counts(const Design& design) {
   const double fixed = design.fixed_follow_up.value_or(INFINITE_TIME);
   bool all_events = true;
   bool all_patients = true;
-  for (const Look& look : looks) {
+  for (const Look& look : design.looks) {
     const Trigger::Kind kind = look.triggers[0].kind;
     const bool single = look.triggers.size() == 1;
     all_events = all_events && single && kind == Trigger::Kind::events;
@@ -158,7 +156,14 @@ std::optional<std::vector<double>> planned_information_fractions(const Design& d
                    (kind == Trigger::Kind::completed_follow_up || kind == Trigger::Kind::all_completed ||
                     (kind == Trigger::Kind::enrolled && look.lag >= fixed));
   }
-  if (!all_events && !all_patients) return std::nullopt;
+  if (all_events) return InformationCounts::events;
+  return all_patients ? InformationCounts::patients : InformationCounts::none;
+}
+
+std::optional<std::vector<double>> planned_information_fractions(const Design& design) {
+  const std::vector<Look>& looks = design.looks;
+  if (looks.size() == 1) return std::vector<double>{1.0};
+  if (information_counts(design) == InformationCounts::none) return std::nullopt;
   std::vector<double> fractions;
   for (const Look& look : looks) fractions.push_back(look.triggers[0].value / looks.back().triggers[0].value);
   return fractions;

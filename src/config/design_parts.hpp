@@ -56,6 +56,12 @@ Enrollment read_enrollment(const Field& enrollment);
 //! absent); `design` already holds the enrolment and the follow-up.
 std::vector<Look> read_looks(const Field& analyses, const Field& population, const Design& design);
 
+//! What counts the information of every look, when one kind of count does: the events
+//! (every look a single events trigger) or the patients with complete follow-up (every
+//! look a single patient-count trigger).
+enum class InformationCounts { none, events, patients };
+InformationCounts information_counts(const Design& design);
+
 //! Information fractions planned from the triggers (event counts or patient
 //! counts), or nothing when the looks are not all of one such kind.
 std::optional<std::vector<double>> planned_information_fractions(const Design& design);

@@ -186,6 +186,7 @@ YAML::Node boundary_node(const Boundary& boundary) {
       if (boundary.spending == Boundary::Spending::hsd || boundary.spending == Boundary::Spending::power) {
         node["parameter"] = number_node(boundary.parameter);
       }
+      node["information"] = text_node(std::string(name_of(INFORMATION_NAMES, boundary.information).key));
       break;
     case Boundary::Family::obrien_fleming:
     case Boundary::Family::pocock: break; // no parameters
@@ -205,10 +206,19 @@ YAML::Node test_node(const TestPlan& test) {
   node["information_fractions"] = number_list(test.information_fractions);
   if (test.futility.scale != Futility::Scale::none) {
     YAML::Node futility = flow_mapping();
-    futility[test.futility.scale == Futility::Scale::z ? "z" : "hazard_ratio"] = number_list(test.futility.values);
+    const char* scale = test.futility.scale == Futility::Scale::z              ? "z"
+                        : test.futility.scale == Futility::Scale::hazard_ratio ? "hazard_ratio"
+                                                                               : "conditional_power";
+    futility[scale] = number_list(test.futility.values);
+    if (test.futility.scale == Futility::Scale::conditional_power) {
+      futility["under"] = text_node(std::string(name_of(CONDITIONAL_POWER_EFFECT_NAMES, test.futility.effect).key));
+    }
     futility["binding"] = boolean_node(test.futility.binding);
     node["futility"] = futility;
   }
+  if (test.null_hazard_ratio != 1.0) node["null_hazard_ratio"] = number_node(test.null_hazard_ratio);
+  if (test.design_hazard_ratio) node["design_hazard_ratio"] = number_node(*test.design_hazard_ratio);
+  if (test.planned_final_events) node["planned_final_events"] = number_node(*test.planned_final_events);
   node["stratified"] = boolean_node(test.stratified);
   if (test.target_power) node["target_power"] = number_node(*test.target_power);
   if (test.milestone < INFINITE_TIME && test.statistic.kind != Statistic::milestone) {

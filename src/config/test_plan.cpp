@@ -33,7 +33,7 @@ std::vector<std::string> family_keys(Boundary::Family family) {
     case Boundary::Family::haybittle_peto: return {"family", "interim_z"};
     case Boundary::Family::wang_tsiatis: return {"family", "parameter"};
     case Boundary::Family::nominal: return {"family", "alpha"};
-    case Boundary::Family::spending: return {"family", "function", "parameter"};
+    case Boundary::Family::spending: return {"family", "function", "parameter", "information"};
     default: return {"family"};
   }
 }
@@ -61,7 +61,7 @@ std::vector<double> read_nominal_alpha(const Field& field, std::size_t looks) {
 Boundary read_boundary(const Field& field, std::size_t looks) {
   Boundary boundary;
   if (!field.present()) return boundary;
-  field.expect_keys({"family", "interim_z", "parameter", "alpha", "function"});
+  field.expect_keys({"family", "interim_z", "parameter", "alpha", "function", "information"});
   const Field family = field.required("family");
   boundary.family = read_enum(family, BOUNDARY_FAMILY_NAMES);
   field.expect_keys(family_keys(boundary.family),
@@ -83,6 +83,20 @@ Boundary read_boundary(const Field& field, std::size_t looks) {
     default: break;
   }
   return boundary;
+}
+
+// Spending at each trial's observed information needs a count that measures it at every
+// look: events (looks on event counts) or patients (looks on patient counts); observed_events
+// counts events whatever the triggers.
+void read_information(const Field& field, const Design& design, Boundary& boundary) {
+  if (!field.present()) return;
+  boundary.information = read_enum(field, INFORMATION_NAMES);
+  if (boundary.information == Boundary::Information::observed && design.looks.size() > 1 &&
+      information_counts(design) == InformationCounts::none) {
+    field.fail(
+        "observed needs every look to have a single events trigger, or every look a single patient-count "
+        "trigger (completed_follow_up, or enrolled with a lag of at least the fixed follow-up)");
+  }
 }
 
 std::vector<double> read_fractions(const Field& field, std::size_t looks) {
@@ -117,24 +131,62 @@ std::vector<double> information_fractions(const Field& field, const Design& desi
   return *planned;
 }
 
+// A conditional-power threshold: one number for every interim look, or one per interim look.
+std::vector<double> read_conditional_power(const Field& field, std::size_t looks) {
+  if (!field.node().IsSequence()) return std::vector<double>(looks - 1, field.probability());
+  const std::vector<Field> items = field.items();
+  if (items.size() != looks - 1) field.fail(per_look_count("interim look", looks - 1, items.size()));
+  std::vector<double> values;
+  for (const Field& item : items) values.push_back(item.probability());
+  return values;
+}
+
 Futility read_futility(const Field& field, std::size_t looks, int sides) {
   Futility futility;
   if (!field.present()) return futility;
-  field.expect_keys({"z", "hazard_ratio", "binding"});
+  field.expect_keys({"z", "hazard_ratio", "conditional_power", "under", "binding"});
   if (looks < 2) field.fail("needs at least one interim look");
-  const Field values =
-      field.one_of({"z", "hazard_ratio"}, "needs z: [...] or hazard_ratio: [...], one per interim look");
-  futility.scale = values.key() == "z" ? Futility::Scale::z : Futility::Scale::hazard_ratio;
-  const std::vector<Field> items = values.items();
-  if (items.size() != looks - 1) values.fail(per_look_count("interim look", looks - 1, items.size()));
-  for (const Field& item : items) {
-    futility.values.push_back(futility.scale == Futility::Scale::z ? item.number() : item.positive());
+  const Field values = field.one_of({"z", "hazard_ratio", "conditional_power"},
+                                    "needs z: [...], hazard_ratio: [...] or conditional_power: p");
+  const Field under = field.child("under");
+  if (values.key() == "conditional_power") {
+    futility.scale = Futility::Scale::conditional_power;
+    futility.values = read_conditional_power(values, looks);
+    if (under.present()) futility.effect = read_enum(under, CONDITIONAL_POWER_EFFECT_NAMES);
+  } else {
+    if (under.present()) under.fail("only used with conditional_power");
+    futility.scale = values.key() == "z" ? Futility::Scale::z : Futility::Scale::hazard_ratio;
+    const std::vector<Field> items = values.items();
+    if (items.size() != looks - 1) values.fail(per_look_count("interim look", looks - 1, items.size()));
+    for (const Field& item : items) {
+      futility.values.push_back(futility.scale == Futility::Scale::z ? item.number() : item.positive());
+    }
   }
   const Field binding = field.child("binding");
   if (binding.present()) futility.binding = binding.boolean();
   if (futility.binding && sides != 1)
     binding.fail("a binding futility boundary needs a one-sided test (test.sides: 1)");
   return futility;
+}
+
+// A non-inferiority margin: a null hazard ratio other than 1 is tested by the log-rank
+// statistic shifted by the margin and by the Cox Wald statistic; no other statistic has one.
+double read_null_hazard_ratio(const Field& field, const TestPlan& plan) {
+  if (!field.present()) return 1.0;
+  const double margin = field.positive();
+  if (margin == 1.0) return margin;
+  const auto supported = [](const StatisticSpec& spec) {
+    return spec.kind == Statistic::logrank || spec.kind == Statistic::cox_wald;
+  };
+  const auto refuse = [&](const StatisticSpec& spec) {
+    field.fail("a null hazard ratio other than 1 is tested with statistic logrank or cox_wald, not " +
+               std::string(name_of(STATISTIC_NAMES, spec.kind).key));
+  };
+  if (!supported(plan.statistic)) refuse(plan.statistic);
+  for (const StatisticSpec& spec : plan.compare) {
+    if (!supported(spec)) refuse(spec);
+  }
+  return margin;
 }
 
 // A landmark (milestone, RMST tau): given, or the fixed follow-up. No patient is followed
@@ -288,7 +340,8 @@ TestPlan read_test(const Field& test, const Design& design) {
   TestPlan plan;
   if (test.present()) {
     test.expect_keys({"statistic", "ties", "sides", "alpha", "boundary", "information_fractions", "futility",
-                      "stratified", "milestone", "target_power", "rho", "gamma", "weights", "tau", "compare"});
+                      "stratified", "milestone", "target_power", "rho", "gamma", "weights", "tau", "compare",
+                      "null_hazard_ratio", "design_hazard_ratio", "planned_final_events"});
   }
   plan.statistic = read_statistic(test, test.child("statistic"), design, true);
   check_landmark_reachable(test.child("statistic"), plan.statistic, design);
@@ -296,8 +349,12 @@ TestPlan read_test(const Field& test, const Design& design) {
   if (test.has("ties")) plan.ties = read_enum(test.child("ties"), TIES_NAMES);
   read_sides_and_alpha(test, plan);
   plan.boundary = read_boundary(test.child("boundary"), design.looks.size());
+  if (test.has("boundary")) read_information(test.child("boundary").child("information"), design, plan.boundary);
   plan.information_fractions = information_fractions(test.child("information_fractions"), design);
   plan.futility = read_futility(test.child("futility"), design.looks.size(), plan.sides);
+  plan.null_hazard_ratio = read_null_hazard_ratio(test.child("null_hazard_ratio"), plan);
+  if (test.has("design_hazard_ratio")) plan.design_hazard_ratio = test.child("design_hazard_ratio").positive();
+  if (test.has("planned_final_events")) plan.planned_final_events = test.child("planned_final_events").positive();
   if (test.has("stratified")) plan.stratified = test.child("stratified").boolean();
   // The analytic landmark mortality: the milestone statistic's landmark, or the fixed follow-up.
   if (plan.statistic.kind == Statistic::milestone) {

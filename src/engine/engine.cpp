@@ -1,7 +1,9 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cmath>
 #include <exception>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -17,14 +19,81 @@
 #include <tbb/parallel_for.h>
 
 #include "thread_order.hpp"
+#include "trialsim/analytic.hpp"
 #include "trialsim/engine.hpp"
+#include "trialsim/monitoring.hpp"
 #include "trialsim/error.hpp"
 
 namespace trialsim {
 
+namespace {
+
+// The planned final events and the design's drift, for conditional power: as given
+// (test.planned_final_events, test.design_hazard_ratio), else the last look's events
+// trigger when it has one, else the events the design's model expects there
+// (analytic.hpp); the hazard ratio is the design's (average where hazards are not
+// proportional), measured against the null hazard ratio.
+void add_conditional_power_inputs(const Design& design, BoundaryPlan& plan) {
+  const EventModel model(design);
+  const ExpectedCourse course(design, model);
+  std::vector<std::string> notes;
+  const std::vector<ExpectedLook> looks = course.looks(notes);
+  const Trigger& last = design.looks.back().triggers.front();
+  const bool event_driven = design.looks.back().triggers.size() == 1 && last.kind == Trigger::Kind::events;
+  plan.planned_final_events =
+      design.test.planned_final_events.value_or(event_driven ? last.value : looks.back().events);
+  const double hazard_ratio =
+      design.test.design_hazard_ratio.value_or(design_hazard_ratio(model, course, looks.back().time).value);
+  const double share = static_cast<double>(design.allocation.ratio[TREATMENT]) /
+                       (design.allocation.ratio[CONTROL] + design.allocation.ratio[TREATMENT]);
+  plan.design_drift = -std::log(hazard_ratio / design.test.null_hazard_ratio) *
+                      std::sqrt(share * (1.0 - share) * plan.planned_final_events);
+}
+
+// The futility z that a conditional-power rule amounts to at each planned interim look.
+std::vector<double> conditional_power_futility(const Design& design, const BoundaryPlan& plan) {
+  const Futility& futility = design.test.futility;
+  std::vector<double> futility_z(plan.efficacy_z.size(), -std::numeric_limits<double>::infinity());
+  for (std::size_t k = 0; k + 1 < futility_z.size(); ++k) {
+    futility_z[k] = conditional_power_futility_z(futility.values[k], futility.effect, plan.information_fractions[k],
+                                                 plan.efficacy_z.back(), plan.design_drift);
+  }
+  return futility_z;
+}
+
+// A binding conditional-power rule removes the paths below its z-equivalent, which moves the
+// final critical value that the rule itself depends on: iterate to the fixed point (the
+// final critical value moves by far less than the futility z, so a few steps suffice).
+constexpr int MAX_BINDING_ITERATIONS = 100;
+constexpr double BINDING_TOLERANCE = 1e-12;
+
+BoundaryPlan binding_conditional_power_plan(const Design& design, BoundaryPlan plan) {
+  TestPlan test = design.test;
+  test.futility.scale = Futility::Scale::z;
+  for (int iteration = 0; iteration < MAX_BINDING_ITERATIONS; ++iteration) {
+    test.futility.values = conditional_power_futility(design, plan);
+    test.futility.values.pop_back();
+    BoundaryPlan next = compute_boundaries(test, design.test.information_fractions);
+    next.planned_final_events = plan.planned_final_events;
+    next.design_drift = plan.design_drift;
+    const bool converged = std::abs(next.efficacy_z.back() - plan.efficacy_z.back()) < BINDING_TOLERANCE;
+    plan = std::move(next);
+    if (converged) return plan;
+  }
+  throw InputError("test.futility", "the binding conditional-power futility boundary did not converge");
+}
+
+}  // namespace
+
 BoundaryPlan planned_boundaries(const Design& design) {
   try {
-    return compute_boundaries(design.test, design.test.information_fractions);
+    BoundaryPlan plan = compute_boundaries(design.test, design.test.information_fractions);
+    add_conditional_power_inputs(design, plan);
+    if (design.test.futility.scale == Futility::Scale::conditional_power) {
+      if (design.test.futility.binding) plan = binding_conditional_power_plan(design, plan);
+      plan.futility_z = conditional_power_futility(design, plan);
+    }
+    return plan;
   } catch (const std::invalid_argument& error) {
     // A valid design can still ask for boundaries that do not exist (Haybittle-Peto
     // interims that alone spend more than alpha): the user's input, not an internal error.

@@ -81,6 +81,23 @@ constexpr ResultField RESULT_FIELDS[] = {
     {"power_se", &Results::power_se, "Monte Carlo SE of power: sqrt(power (1 - power) / replicates)"},
     {"reject_any", &Results::reject_probability, "P(efficacy or harm at some look)"},
     {"reject_any_se", &Results::reject_se, "Monte Carlo SE of reject_any"},
+    {"futility_any", &Results::futility_probability, "P(stop for futility at some look)"},
+    {"futility_any_se", &Results::futility_se, "Monte Carlo SE of futility_any"},
+    {"harm_any", &Results::harm_probability, "P(stop for harm at some look), two-sided designs"},
+    {"harm_any_se", &Results::harm_se, "Monte Carlo SE of harm_any"},
+    {"expected_events_at_stop", &Results::expected_events, "mean events at the look that ended the trial"},
+    {"expected_events_at_stop_se", &Results::expected_events_se, "Monte Carlo SE of expected_events_at_stop"},
+    {"expected_enrolled_at_stop", &Results::expected_enrolled, "mean patients enrolled at the look that ended the trial"},
+    {"expected_enrolled_at_stop_se", &Results::expected_enrolled_se, "Monte Carlo SE of expected_enrolled_at_stop"},
+    {"expected_duration", &Results::expected_time, "mean calendar time of the look that ended the trial, in the design's time unit"},
+    {"expected_duration_se", &Results::expected_time_se, "Monte Carlo SE of expected_duration"},
+    {"planned_power", &Results::planned_power, "power of the planned boundaries decided on the same trials (equal to power unless test.boundary.information is observed)"},
+    {"planned_power_se", &Results::planned_power_se, "Monte Carlo SE of planned_power"},
+    {"planned_reject_any", &Results::planned_reject_probability, "P(efficacy or harm at some look) with the planned boundaries"},
+    {"planned_reject_any_se", &Results::planned_reject_se, "Monte Carlo SE of planned_reject_any"},
+    {"observed_minus_planned_power", &Results::observed_minus_planned_power, "power minus planned_power, paired by replicate"},
+    {"observed_minus_planned_power_se", &Results::observed_minus_planned_se, "paired Monte Carlo SE of observed_minus_planned_power"},
+    {"observed_minus_planned_power_independent_se", &Results::observed_minus_planned_independent_se, "the SE the difference would have from independent runs"},
 };
 
 // Per compared statistic values of /summary/compare, [compared].

@@ -31,6 +31,10 @@ inline constexpr LookField LOOK_FIELDS[] = {
     {"futility_z", &LookSummary::futility_z, "futility critical value of z (-inf: none)"},
     {"information_fraction", &LookSummary::information_fraction, "planned information fraction of the look"},
     {"mean_z", &LookSummary::mean_z, "mean z over the replicates that performed the look and where z is defined"},
+    {"mean_conditional_power_design", &LookSummary::mean_conditional_power_design,
+     "mean conditional power under the design's hazard ratio over the replicates that performed the look"},
+    {"mean_conditional_power_trend", &LookSummary::mean_conditional_power_trend,
+     "mean conditional power under the current trend over the replicates that performed the look"},
 };
 
 }  // namespace trialsim

@@ -19,6 +19,9 @@ std::string boundary_name(const Boundary& boundary) {
     if (boundary.spending == Boundary::Spending::hsd || boundary.spending == Boundary::Spending::power) {
       name += format(" (%g)", boundary.parameter);
     }
+    if (boundary.information != Boundary::Information::planned) {
+      name += ", " + std::string(name_of(INFORMATION_NAMES, boundary.information).label);
+    }
     return name;
   case Boundary::Family::nominal:
   case Boundary::Family::obrien_fleming:
@@ -48,6 +51,10 @@ void print_header(std::ostream& out, const Design& design) {
   out << format("  %s-sided alpha %g, %s, %s; %d look%s\n", test.sides == 2 ? "two" : "one", test.alpha,
                 statistic_label(test.statistic).c_str(), boundary_name(test.boundary).c_str(),
                 static_cast<int>(design.looks.size()), design.looks.size() == 1 ? "" : "s");
+  if (test.null_hazard_ratio != 1.0) {
+    out << format("  null hypothesis HR = %g (non-inferiority margin): z tests HR = %g\n", test.null_hazard_ratio,
+                  test.null_hazard_ratio);
+  }
 }
 
 void print_decision_table(std::ostream& out, const Design& design, const Results& results) {
@@ -56,7 +63,7 @@ void print_decision_table(std::ostream& out, const Design& design, const Results
   std::vector<std::string> header{"look", "info", "z bound", "nominal alpha", "P(reject)"};
   if (two_sided) header.push_back("P(harm)");
   if (futility) header.push_back("P(futility)");
-  header.insert(header.end(), {"P(stop)", "P(reached)"});
+  header.insert(header.end(), {"P(stop)", "P(reached)", "mean CP design / trend"});
   TextTable table(header);
   for (const LookSummary& look : results.looks) {
     std::vector<std::string> row{look.name, format("%.3f", look.information_fraction), number(look.boundary_z, "%.4f"),
@@ -65,9 +72,39 @@ void print_decision_table(std::ostream& out, const Design& design, const Results
     if (futility) row.push_back(with_se(look.futility_probability, look.futility_se));
     row.push_back(with_se(look.stop_probability, look.stop_se));
     row.push_back(format("%.4f", look.performed_probability));
+    row.push_back(std::isnan(look.mean_conditional_power_design)
+                      ? "-"
+                      : number(look.mean_conditional_power_design, "%.3f") + " / " +
+                            number(look.mean_conditional_power_trend, "%.3f"));
     table.add_row(std::move(row));
   }
   table.print(out);
+  out << "  (CP: conditional power of rejecting for benefit at the last look, mean over the trials reaching the "
+         "look)\n";
+}
+
+// Where the trial ends: futility and harm stops, and the expected size and duration at the end.
+void print_stopping(std::ostream& out, const Design& design, const Results& results) {
+  if (design.test.futility.scale != Futility::Scale::none) {
+    out << format("  Stop for futility (any look):           %.4f  (Monte Carlo SE %.4f)\n",
+                  results.futility_probability, results.futility_se);
+  }
+  if (design.test.sides == 2) {
+    out << format("  Stop for harm (any look):               %.4f  (Monte Carlo SE %.4f)\n", results.harm_probability,
+                  results.harm_se);
+  }
+  out << format("  Expected at the end: %s events (SE %s), %s enrolled (SE %s), duration %s %ss (SE %s)\n",
+                number(results.expected_events, "%.2f").c_str(), number(results.expected_events_se, "%.2f").c_str(),
+                number(results.expected_enrolled, "%.2f").c_str(), number(results.expected_enrolled_se, "%.2f").c_str(),
+                number(results.expected_time, "%.1f").c_str(), design.time_unit.c_str(),
+                number(results.expected_time_se, "%.1f").c_str());
+  if (design.test.boundary.information != Boundary::Information::planned) {
+    out << format(
+        "  Planned boundaries on the same trials:  power %.4f (SE %.4f); observed minus planned %+.4f "
+        "(paired SE %.4f)\n",
+        results.planned_power, results.planned_power_se, results.observed_minus_planned_power,
+        results.observed_minus_planned_se);
+  }
 }
 
 void print_accrual_table(std::ostream& out, const Design& design, const Results& results) {
@@ -145,6 +182,7 @@ void print_results(std::ostream& out, const Design& design, const Results& resul
     out << format("  Any rejection (benefit or harm):        %.4f  (Monte Carlo SE %.4f)\n",
                   results.reject_probability, results.reject_se);
   }
+  print_stopping(out, design, results);
   out << format("  At the end of the trial: %s events, %s enrolled, time %s %ss\n\n",
                 spread(results.events_at_stop, "%.1f").c_str(), spread(results.enrolled_at_stop, "%.1f").c_str(),
                 spread(results.time_at_stop, "%.0f").c_str(), design.time_unit.c_str());
@@ -160,9 +198,14 @@ void print_results(std::ostream& out, const Design& design, const Results& resul
 void print_boundaries(std::ostream& out, const Design& design, const BoundaryPlan& plan) {
   print_header(out, design);
   out << '\n';
-  const bool futility = design.test.futility.scale == Futility::Scale::z;
+  const Futility::Scale scale = design.test.futility.scale;
+  const bool futility = scale == Futility::Scale::z || scale == Futility::Scale::conditional_power;
   std::vector<std::string> header{"look", "info", "z bound", "nominal alpha", "cumulative alpha"};
-  if (futility) header.push_back(design.test.futility.binding ? "futility z (binding)" : "futility z (non-binding)");
+  if (futility) {
+    std::string name = design.test.futility.binding ? "futility z (binding)" : "futility z (non-binding)";
+    if (scale == Futility::Scale::conditional_power) name += ", from CP at the planned information";
+    header.push_back(name);
+  }
   TextTable table(header);
   for (std::size_t k = 0; k < plan.efficacy_z.size(); ++k) {
     std::vector<std::string> row{design.looks[k].name, format("%.3f", plan.information_fractions[k]),

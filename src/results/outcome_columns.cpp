@@ -24,7 +24,7 @@ constexpr auto F64 = ColumnType::float64;
 constexpr auto LOOK = ColumnExtent::look;
 constexpr auto NAN_THEN = NotPerformed::nan;
 
-const std::array<OutcomeColumn, 12> COLUMNS{{
+const std::array<OutcomeColumn, 16> COLUMNS{{
     {"performed", ColumnType::uint8, LOOK,
      "1 when the look was analysed (by the design's procedure or a statistic of test.compare), 0 when the trial "
      "had stopped before it; every measurement of a look with 0 is NaN",
@@ -67,6 +67,29 @@ const std::array<OutcomeColumn, 12> COLUMNS{{
      NAN_THEN, [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].trigger_reached ? 1.0 : 0.0; },
      [](TrialOutcome& o, std::size_t k, std::size_t, double v) {
        if (!std::isnan(v)) o.looks[k].trigger_reached = v != 0.0;
+     }},
+    {"boundary_z", F64, LOOK,
+     "efficacy critical value the look applied: the planned one, or with test.boundary.information: observed the "
+     "one spent at this trial's observed information (inf: nothing left to spend; NaN: not performed)",
+     false, NAN_THEN, [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].boundary_z; },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].boundary_z = v; }},
+    {"conditional_power_design", F64, LOOK,
+     "conditional power of rejecting for benefit at the last look given the look's z, under the design's hazard "
+     "ratio (Jennison & Turnbull 2000, eq. 10.1; NaN at the last look, or not performed)",
+     false, NAN_THEN, [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].conditional_power_design; },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].conditional_power_design = v; }},
+    {"conditional_power_trend", F64, LOOK,
+     "conditional power of rejecting for benefit at the last look given the look's z, under the current trend "
+     "(NaN at the last look, or not performed)",
+     false, NAN_THEN, [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].conditional_power_trend; },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].conditional_power_trend = v; }},
+    {"planned_decision", ColumnType::int8, LOOK,
+     "decision of the planned boundaries by their own procedure on the same trial, coded as decision (equal to "
+     "decision unless test.boundary.information is observed)",
+     false, NotPerformed::as_is,
+     [](Outcome o, std::size_t k, std::size_t) { return static_cast<double>(o.looks[k].planned_decision); },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) {
+       o.looks[k].planned_decision = static_cast<std::int8_t>(v);
      }},
     {"compare_z", F64, ColumnExtent::look_and_compared,
      "z of each statistic of test.compare (names in /summary/compare/key; NaN: its procedure had stopped, or the "

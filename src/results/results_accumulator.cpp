@@ -16,6 +16,22 @@ double fraction(std::int64_t count, std::int64_t total) {
   return total > 0 ? static_cast<double>(count) / static_cast<double>(total) : std::nan("");
 }
 
+// Mean of a per-look value over the replicates where it is defined.
+void add_defined(double value, double& sum, std::int64_t& count) {
+  if (std::isnan(value)) return;
+  sum += value;
+  ++count;
+}
+
+double mean_of(double sum, std::int64_t count) {
+  return count > 0 ? sum / static_cast<double>(count) : std::nan("");
+}
+
+// Monte Carlo SE of a mean.
+double mean_se(const Distribution& distribution) {
+  return distribution.count > 1 ? distribution.sd / std::sqrt(static_cast<double>(distribution.count)) : std::nan("");
+}
+
 }  // namespace
 
 ResultsAccumulator::ResultsAccumulator(const Design& design, const BoundaryPlan& plan)
@@ -47,6 +63,21 @@ void ResultsAccumulator::add_compared(const TrialOutcome& outcome, bool design_e
   }
 }
 
+// The planned boundaries' own procedure on the same trial (observed information), paired
+// with the design's by replicate.
+void ResultsAccumulator::add_planned(const TrialOutcome& outcome, bool design_efficacy) {
+  bool efficacy = false;
+  for (std::size_t k = 0; k < looks_.size(); ++k) {
+    const std::int8_t decision = outcome.looks[k].planned_decision;
+    if (decision == NOT_PERFORMED) break;
+    efficacy = efficacy || decision == EFFICACY;
+    planned_efficacy_ += decision == EFFICACY;
+    planned_harm_ += decision == HARM;
+  }
+  planned_gained_ += design_efficacy && !efficacy;
+  planned_lost_ += !design_efficacy && efficacy;
+}
+
 void ResultsAccumulator::add(const TrialOutcome& outcome) {
   ++replicates_;
   for (std::size_t k = 0; k < looks_.size(); ++k) {
@@ -60,6 +91,8 @@ void ResultsAccumulator::add(const TrialOutcome& outcome) {
       c.z_sum += o.z;
       ++c.z_count;
     }
+    add_defined(o.conditional_power_design, c.cp_design_sum, c.cp_design_count);
+    add_defined(o.conditional_power_trend, c.cp_trend_sum, c.cp_trend_count);
     c.events.add(o.events[CONTROL] + o.events[TREATMENT]);
     c.events_control.add(o.events[CONTROL]);
     c.events_treatment.add(o.events[TREATMENT]);
@@ -75,13 +108,17 @@ void ResultsAccumulator::add(const TrialOutcome& outcome) {
         ++c.harm;
         ++harm_;
         break;
-      case FUTILITY: ++c.futility; break;
+      case FUTILITY:
+        ++c.futility;
+        ++futility_;
+        break;
       default: break;
     }
     if (o.decision != CONTINUE) ++c.stopped;
   }
   const LookOutcome& last = outcome.looks[static_cast<std::size_t>(outcome.stop_look)];
   add_compared(outcome, last.decision == EFFICACY);
+  add_planned(outcome, last.decision == EFFICACY);
   events_at_stop_.add(last.events[CONTROL] + last.events[TREATMENT]);
   enrolled_at_stop_.add(last.enrolled);
   time_at_stop_.add(last.time);
@@ -98,6 +135,27 @@ Results ResultsAccumulator::results() const {
   r.events_at_stop = events_at_stop_.summary();
   r.enrolled_at_stop = enrolled_at_stop_.summary();
   r.time_at_stop = time_at_stop_.summary();
+  r.futility_probability = fraction(futility_, replicates_);
+  r.futility_se = proportion_se(r.futility_probability, replicates_);
+  r.harm_probability = fraction(harm_, replicates_);
+  r.harm_se = proportion_se(r.harm_probability, replicates_);
+  r.expected_events = r.events_at_stop.mean;
+  r.expected_events_se = mean_se(r.events_at_stop);
+  r.expected_enrolled = r.enrolled_at_stop.mean;
+  r.expected_enrolled_se = mean_se(r.enrolled_at_stop);
+  r.expected_time = r.time_at_stop.mean;
+  r.expected_time_se = mean_se(r.time_at_stop);
+  r.planned_power = fraction(planned_efficacy_, replicates_);
+  r.planned_power_se = proportion_se(r.planned_power, replicates_);
+  r.planned_reject_probability = fraction(planned_efficacy_ + planned_harm_, replicates_);
+  r.planned_reject_se = proportion_se(r.planned_reject_probability, replicates_);
+  if (replicates_ > 0) {
+    const PowerDifference difference =
+        paired_power_difference(efficacy_, planned_efficacy_, planned_gained_, planned_lost_, replicates_);
+    r.observed_minus_planned_power = difference.difference;
+    r.observed_minus_planned_se = difference.se;
+    r.observed_minus_planned_independent_se = difference.independent_se;
+  }
   for (std::size_t k = 0; k < looks_.size(); ++k) {
     const LookCounts& c = looks_[k];
     LookSummary s;
@@ -116,7 +174,9 @@ Results ResultsAccumulator::results() const {
     s.stop_probability = fraction(c.stopped, replicates_);
     s.stop_se = proportion_se(s.stop_probability, replicates_);
     s.trigger_missed_probability = fraction(c.missed, c.performed);
-    s.mean_z = c.z_count > 0 ? c.z_sum / static_cast<double>(c.z_count) : std::nan("");
+    s.mean_z = mean_of(c.z_sum, c.z_count);
+    s.mean_conditional_power_design = mean_of(c.cp_design_sum, c.cp_design_count);
+    s.mean_conditional_power_trend = mean_of(c.cp_trend_sum, c.cp_trend_count);
     s.events = c.events.summary();
     s.events_control = c.events_control.summary();
     s.events_treatment = c.events_treatment.summary();

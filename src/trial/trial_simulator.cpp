@@ -15,7 +15,14 @@ constexpr double NOT_AVAILABLE = std::numeric_limits<double>::quiet_NaN();
 
 // A look that no procedure performs: nothing measured.
 LookOutcome not_performed_look() {
-  LookOutcome o{NOT_AVAILABLE, NOT_AVAILABLE, NOT_AVAILABLE, 0, {0, 0}, NOT_PERFORMED, false, {}, {}};
+  LookOutcome o;
+  o.time = NOT_AVAILABLE;
+  o.z = NOT_AVAILABLE;
+  o.hr = NOT_AVAILABLE;
+  o.trigger_reached = false;
+  o.boundary_z = NOT_AVAILABLE;
+  o.conditional_power_design = NOT_AVAILABLE;
+  o.conditional_power_trend = NOT_AVAILABLE;
   o.compared_z.fill(NOT_AVAILABLE);
   o.compared_decision.fill(NOT_PERFORMED);
   return o;
@@ -73,7 +80,23 @@ TrialSimulator::TrialSimulator(const Design& design, const BoundaryPlan& plan, s
   for (std::size_t c = 0; c < design.test.compare.size(); ++c) {
     efficacy_z_.push_back(c < plan.compared_efficacy_z.size() ? plan.compared_efficacy_z[c] : plan.efficacy_z);
   }
+  observed_information_ = design.test.boundary.information != Boundary::Information::planned;
+  spending_by_events_ = design.test.boundary.information == Boundary::Information::observed_events ||
+                        design.looks.back().triggers.front().kind == Trigger::Kind::events;
+  log_null_hazard_ratio_ = std::log(design.test.null_hazard_ratio);
+  const double share = static_cast<double>(design.allocation.ratio[TREATMENT]) /
+                       (design.allocation.ratio[CONTROL] + design.allocation.ratio[TREATMENT]);
+  information_per_event_ = share * (1.0 - share);
 }
+
+namespace {
+
+// Rows of the table of observed-information critical values per thread: a design's
+// distinct histories of observed counts (interim events and final events, say) rarely
+// exceed a few thousand, and each row is under 100 bytes.
+constexpr std::size_t OBSERVED_BOUNDARY_ROWS = 1U << 13;
+
+}  // namespace
 
 TrialWorkspace TrialSimulator::make_workspace() const {
   const std::uint64_t seed = design_.simulation.seed;
@@ -106,6 +129,16 @@ TrialWorkspace TrialSimulator::make_workspace() const {
     w.unstratified_statistics.reserve(n, 1);
   }
   w.observations.resize(n);
+  if (observed_information_) {
+    // Planned total of the counts that set the spending time: the planned final events (the
+    // last look's events trigger, else the events expected there), or the sample size for
+    // patient-count looks. Only a binding futility boundary enters the recursion.
+    const double total =
+        spending_by_events_ ? plan_.planned_final_events : static_cast<double>(design_.enrollment.sample_size);
+    std::vector<double> binding(static_cast<std::size_t>(looks()), -std::numeric_limits<double>::infinity());
+    if (test.futility.binding) binding = plan_.futility_z;
+    w.observed_boundaries = ObservedBoundaries(test, looks(), total, binding, OBSERVED_BOUNDARY_ROWS);
+  }
   return w;
 }
 
@@ -316,7 +349,50 @@ double TrialSimulator::statistic_z(const StatisticSpec& spec, LookData& data, Tr
   return NOT_AVAILABLE;
 }
 
-void TrialSimulator::analyse(TrialWorkspace& w, bool primary, LookOutcome& outcome, int look) const {
+// Non-inferiority: H0 is HR = m rather than HR = 1 (config allows m != 1 with these two only).
+// Log-rank: the statistic shifted by the margin as rpact's thetaH0 does, z + ln(m) sqrt(r (1 - r) d)
+// (the log-rank z estimates -ln(HR) sqrt(r (1 - r) d); Schoenfeld 1981). Cox Wald:
+// -(ln HR - ln m) / SE = z_wald + ln(m) / SE. Both are positive for benefit beyond the margin.
+double TrialSimulator::shifted_to_margin(const StatisticSpec& spec, double z, const LookData& data,
+                                         const LookOutcome& look) const {
+  if (log_null_hazard_ratio_ == 0.0) return z;
+  if (spec.kind == Statistic::cox_wald) {
+    return std::isfinite(data.cox.se) ? z + log_null_hazard_ratio_ / data.cox.se : z;
+  }
+  const double events = look.events[CONTROL] + look.events[TREATMENT];
+  return z + log_null_hazard_ratio_ * std::sqrt(information_per_event_ * events);
+}
+
+// Jennison & Turnbull (2000) eq. 10.1 with the information fraction d_k / D of the look's
+// events over the planned final events, and the planned final critical value.
+void TrialSimulator::add_conditional_power(int look, LookOutcome& outcome) const {
+  if (look + 1 == looks() || std::isnan(outcome.z) || !(plan_.planned_final_events > 0.0)) {
+    outcome.conditional_power_design = NOT_AVAILABLE;
+    outcome.conditional_power_trend = NOT_AVAILABLE;
+    return;
+  }
+  const double events = outcome.events[CONTROL] + outcome.events[TREATMENT];
+  const double fraction = events / plan_.planned_final_events;
+  const double final_critical = efficacy_z_.front().back();
+  if (!(fraction > 0.0)) {
+    // No information yet: the trial's future is all that counts.
+    outcome.conditional_power_design = conditional_power(0.0, 0.0, final_critical, plan_.design_drift);
+    outcome.conditional_power_trend = NOT_AVAILABLE;
+    return;
+  }
+  outcome.conditional_power_design = conditional_power(outcome.z, fraction, final_critical, plan_.design_drift);
+  outcome.conditional_power_trend = conditional_power_trend(outcome.z, fraction, final_critical);
+}
+
+double TrialSimulator::efficacy_critical(int look, TrialWorkspace& w, const LookOutcome& outcome) const {
+  if (!observed_information_) return efficacy_z_.front()[static_cast<std::size_t>(look)];
+  ObservedInformation& info = w.observed_information[static_cast<std::size_t>(look)];
+  info.events = outcome.events[CONTROL] + outcome.events[TREATMENT];
+  info.spending_count = spending_by_events_ ? info.events : outcome.enrolled;
+  return w.observed_boundaries.critical_value(look, w.observed_information);
+}
+
+void TrialSimulator::analyse(TrialWorkspace& w, bool primary, bool planned, LookOutcome& outcome, int look) const {
   LookData data;
   data.observations = std::span<const Observation>(w.observations.data(), w.observed);
   data.tables = build_event_tables(data.observations, table_strata_, w.statistics);
@@ -325,30 +401,59 @@ void TrialSimulator::analyse(TrialWorkspace& w, bool primary, LookOutcome& outco
   // has no estimate: NaN, rather than the HR of 1 that its starting point log_hr = 0 would give.
   const bool flat = data.cox.log_hr == 0.0 && std::isinf(data.cox.se);
   outcome.hr = flat ? NOT_AVAILABLE : std::exp(data.cox.log_hr);
-  if (primary) {
-    outcome.z = statistic_z(design_.test.statistic, data, w);
-    outcome.decision = decide(look, outcome.z, outcome.hr, efficacy_z_.front());
-  } else {
+  const StatisticSpec& spec = design_.test.statistic;
+  // The observed-information boundary is kept even where the design's procedure has
+  // stopped, so that compared statistics and the planned procedure see the same trial.
+  outcome.boundary_z = efficacy_critical(look, w, outcome);
+  outcome.z = primary || planned ? shifted_to_margin(spec, statistic_z(spec, data, w), data, outcome) : NOT_AVAILABLE;
+  add_conditional_power(look, outcome);
+  const double planned_critical = efficacy_z_.front()[static_cast<std::size_t>(look)];
+  outcome.planned_decision =
+      planned ? decide(look, outcome.z, planned_critical, outcome) : static_cast<std::int8_t>(NOT_PERFORMED);
+  outcome.decision =
+      primary ? decide(look, outcome.z, outcome.boundary_z, outcome) : static_cast<std::int8_t>(NOT_PERFORMED);
+  if (!observed_information_) outcome.planned_decision = outcome.decision;
+  if (!primary) {
     outcome.z = NOT_AVAILABLE;
-    outcome.decision = NOT_PERFORMED;
+    outcome.conditional_power_design = NOT_AVAILABLE;
+    outcome.conditional_power_trend = NOT_AVAILABLE;
   }
   for (std::size_t c = 0; c < design_.test.compare.size(); ++c) {
     if (outcome.compared_decision[c] == NOT_PERFORMED) continue;  // its procedure has stopped
-    outcome.compared_z[c] = statistic_z(design_.test.compare[c], data, w);
-    outcome.compared_decision[c] = decide(look, outcome.compared_z[c], outcome.hr, efficacy_z_[1 + c]);
+    const StatisticSpec& compared = design_.test.compare[c];
+    outcome.compared_z[c] = shifted_to_margin(compared, statistic_z(compared, data, w), data, outcome);
+    LookOutcome own = outcome;  // its own z decides its conditional-power futility
+    own.z = outcome.compared_z[c];
+    add_conditional_power(look, own);
+    // Its own boundary (MaxCombo's may be calibrated), or this trial's observed-information one.
+    const double critical =
+        observed_information_ ? outcome.boundary_z : efficacy_z_[1 + c][static_cast<std::size_t>(look)];
+    outcome.compared_decision[c] = decide(look, own.z, critical, own);
   }
 }
 
 // An undefined z (NaN) fails every comparison: the look continues, or ends without rejection.
-std::int8_t TrialSimulator::decide(int look, double z, double hr, const std::vector<double>& efficacy_z) const {
+std::int8_t TrialSimulator::decide(int look, double z, double critical, const LookOutcome& outcome) const {
   const auto k = static_cast<std::size_t>(look);
-  const double critical = efficacy_z[k];
   if (z >= critical) return EFFICACY;
   if (plan_.sides == 2 && z <= -critical) return HARM;
   if (look + 1 == looks()) return NO_REJECTION;
   const Futility& futility = design_.test.futility;
-  if (futility.scale == Futility::Scale::z && z < plan_.futility_z[k]) return FUTILITY;
-  if (futility.scale == Futility::Scale::hazard_ratio && hr > futility.values[k]) return FUTILITY;
+  switch (futility.scale) {
+    case Futility::Scale::none: break;
+    case Futility::Scale::z:
+      if (z < plan_.futility_z[k]) return FUTILITY;
+      break;
+    case Futility::Scale::hazard_ratio:
+      if (outcome.hr > futility.values[k]) return FUTILITY;
+      break;
+    case Futility::Scale::conditional_power: {
+      const double power = futility.effect == Futility::Effect::design ? outcome.conditional_power_design
+                                                                       : outcome.conditional_power_trend;
+      if (power < futility.values[k]) return FUTILITY;
+      break;
+    }
+  }
   return CONTINUE;
 }
 
@@ -356,6 +461,7 @@ void TrialSimulator::simulate(std::uint64_t replicate, TrialWorkspace& w, TrialO
   generate_patients(replicate, w);
   double previous = 0.0;
   bool primary = true;  // the design's procedure goes on
+  bool planned = observed_information_;  // the planned boundaries' own procedure goes on
   // Which of the compared statistics' procedures go on.
   const std::size_t compared = design_.test.compare.size();
   std::array<bool, MAX_COMPARED> running{};
@@ -364,7 +470,7 @@ void TrialSimulator::simulate(std::uint64_t replicate, TrialWorkspace& w, TrialO
     LookOutcome& o = outcome.looks[static_cast<std::size_t>(look)];
     const bool any_compared = std::find(running.begin(), running.begin() + static_cast<std::ptrdiff_t>(compared),
                                         true) != running.begin() + static_cast<std::ptrdiff_t>(compared);
-    if (!primary && !any_compared) {
+    if (!primary && !planned && !any_compared) {
       o = not_performed_look();
       continue;
     }
@@ -376,8 +482,9 @@ void TrialSimulator::simulate(std::uint64_t replicate, TrialWorkspace& w, TrialO
     previous = look_time(look, previous, w, reached);
     o.trigger_reached = reached;
     cut(look, previous, w, o);
-    analyse(w, primary, o, look);
+    analyse(w, primary, planned, o, look);
     for (std::size_t c = 0; c < compared; ++c) running[c] = running[c] && o.compared_decision[c] == CONTINUE;
+    planned = planned && o.planned_decision == CONTINUE;
     if (primary && o.decision != CONTINUE) {
       primary = false;
       outcome.stop_look = static_cast<std::int8_t>(look);
