@@ -19,13 +19,15 @@ int checked_output(int code) {
   if (std::cout) return code;
   std::cerr << "trialsim: error: cannot write to standard output (" << std::strerror(errno) << ")\n";
   return code == 0 ? 2 : code;
-  // A parse error as every other input error: "trialsim: error: ...", exit code 2.
-  // Help and --version are not errors.
-  int parse_failure(const CLI::App& app, const CLI::ParseError& error) {
-    if (error.get_exit_code() == 0) return app.exit(error);
-    std::cerr << "trialsim: error: " << trialsim::cli::parse_error_message(app, error) << '\n';
-    return 2;
-  }
+}
+
+// A parse error as every other input error: "trialsim: error: ...", exit code 2.
+// Help and --version are not errors.
+int parse_failure(const CLI::App& app, const CLI::ParseError& error) {
+  if (error.get_exit_code() == 0) return app.exit(error);
+  std::cerr << "trialsim: error: " << trialsim::cli::parse_error_message(app, error) << '\n';
+  return 2;
+}
 
 }  // namespace
 
