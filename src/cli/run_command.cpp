@@ -204,6 +204,10 @@ void add_run_command(CLI::App& app, Action& action) {
       ->check(whole_number(1, MAX_WHOLE));
   arguments->design.add_seed_to(*command);
   add_threads_option(*command, arguments->threads, "Threads (0, the default: all cores)");
+  command
+      ->add_option("--keep-patients", arguments->keep_patients,
+                   "Store the patient-level data of the first K replicates")
+      ->check(whole_number(0, MAX_WHOLE));
   command->add_option("--shard", arguments->shard,
                       "Run only shard K of N (e.g. 2/8) of the replicates; combine the shards with trialsim merge");
   command->add_flag("-q,--quiet", arguments->quiet, "No progress bar, progress lines or messages on stderr");
