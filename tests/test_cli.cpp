@@ -8,11 +8,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
-#include "text_replace.hpp"
 #include "scratch_folder.hpp"
+#include "text_replace.hpp"
 #include "trialsim/config.hpp"
 #include "trialsim/engine.hpp"
 #include "trialsim/io.hpp"
@@ -38,8 +41,7 @@ std::string slurp(const fs::path& path) {
 }
 
 class CliTest : public ScratchFolderTest {
-protected:
-
+ protected:
   Command trialsim(const std::string& arguments) const {
     const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
     const std::string command =
@@ -60,7 +62,6 @@ protected:
       EXPECT_EQ(name.find(".h5"), std::string::npos) << name;
     }
   }
-
 };
 
 // A valid design (line numbers matter to the bad-input tests below).
@@ -91,7 +92,7 @@ simulation:
 
 using trialsim::testing::replaced;
 
-} // namespace
+}  // namespace
 
 TEST_F(CliTest, RunWritesTheFileThatShowReadsBack) {
   const fs::path design_path = write("good.yaml", GOOD);
@@ -166,12 +167,13 @@ struct BadDesign {
   const char* label;
   const char* from;
   const char* to;
-  const char* message; // the location and key the error must name
+  const char* message;  // the location and key the error must name
 };
 
 TEST_F(CliTest, BadDesignsExitWithCodeTwoAndWriteNothing) {
   const BadDesign cases[] = {
-      {"unknown key", "follow_up:\n  fixed: 180", "follow_up:\n  fixd: 180", "bad.yaml:15: follow_up.fixd: unknown key"},
+      {"unknown key", "follow_up:\n  fixed: 180", "follow_up:\n  fixd: 180",
+       "bad.yaml:15: follow_up.fixd: unknown key"},
       {"probability outside (0, 1)", "{event_probability: 0.42, at: 180}", "{event_probability: 1.42, at: 180}",
        "bad.yaml:8: arms[1].survival.exponential.event_probability:"},
       {"non-increasing landmarks", "exponential: {event_probability: 0.60, at: 180}",
@@ -205,4 +207,149 @@ TEST_F(CliTest, UnwritableOutputAndBadArgumentsExitWithCodeTwo) {
   const Command not_hdf5 = trialsim("show " + design_path.string());
   EXPECT_EQ(not_hdf5.exit_code, 2);
   expect_no_output();
+}
+
+// ------------------------------------------------------------------ progress in logs
+
+namespace {
+
+// 40 patients, one look when all completed follow-up: 100,000 replicates take well under a second.
+const std::string SMALL = R"(name: small
+arms:
+  - {id: control, survival: {exponential: {event_probability: 0.60, at: 180}}}
+  - {id: pump, survival: {exponential: {event_probability: 0.42, at: 180}}}
+enrollment: {sample_size: 40, rates: [{from: 0, rate: 1}]}
+follow_up: {fixed: 180}
+analyses: [{name: final, when: {completed_follow_up: all}}]
+simulation: {replicates: 100000, seed: 1}
+)";
+
+// The lines "trialsim: P% (D/T replicates, ...)" of a log, as (P, D).
+std::vector<std::pair<int, long long>> progress_lines(const std::string& log, long long total) {
+  const std::regex line("trialsim: (\\d+)% \\((\\d+)/" + std::to_string(total) +
+                        " replicates, \\d+ replicates/s, ETA \\d+ s\\)");
+  std::vector<std::pair<int, long long>> found;
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), line); it != std::sregex_iterator(); ++it) {
+    found.emplace_back(std::stoi((*it)[1]), std::stoll((*it)[2]));
+  }
+  return found;
+}
+
+}  // namespace
+
+// stderr to a file (a batch or Slurm log): one line at each tenth of the run,
+// with the replicates done; the engine's blocks of 8,192 replicates are smaller
+// than a tenth of 100,000, so every tenth has its line.
+TEST_F(CliTest, ProgressLinesInALogAtEveryTenth) {
+  const fs::path design_path = write("small.yaml", SMALL);
+  const Command run = trialsim("run " + design_path.string() + " -o " + (dir_ / "small.h5").string());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto lines = progress_lines(run.err, 100000);
+  ASSERT_EQ(lines.size(), 10u) << run.err;
+  for (std::size_t k = 0; k < lines.size(); ++k) {
+    const auto [percent, done] = lines[k];
+    EXPECT_EQ(percent / 10, static_cast<int>(k + 1)) << run.err;
+    EXPECT_EQ(percent, static_cast<int>(100 * done / 100000));
+  }
+  EXPECT_EQ(lines.back(), (std::pair<int, long long>{100, 100000}));
+  EXPECT_EQ(run.err.find('\r'), std::string::npos) << "no bar drawn into a log";
+  EXPECT_NE(run.err.find("wrote "), std::string::npos);
+
+  const Command quiet = trialsim("run " + design_path.string() + " -o " + (dir_ / "small.h5").string() + " -q");
+  ASSERT_EQ(quiet.exit_code, 0);
+  EXPECT_EQ(quiet.err, "");
+}
+
+TEST_F(CliTest, ProgressLinesNameEachScenarioOfASweep) {
+  const fs::path design_path = write("sweep.yaml", replaced(SMALL, "replicates: 100000", "replicates: 20000") +
+                                                       "sweep:\n  enrollment.sample_size: [40, 60]\n");
+  const Command run = trialsim("run " + design_path.string() + " -o " + (dir_ / "sweep.h5").string());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::size_t first = run.err.find("trialsim: scenario 1/2: #0 sample_size=40\n");
+  const std::size_t second = run.err.find("trialsim: scenario 2/2: #1 sample_size=60\n");
+  ASSERT_NE(first, std::string::npos) << run.err;
+  ASSERT_NE(second, std::string::npos) << run.err;
+  EXPECT_LT(first, second);
+  // The tenths count over the whole run (40,000 replicates, blocks of at most 8,192).
+  const auto lines = progress_lines(run.err, 40000);
+  ASSERT_FALSE(lines.empty()) << run.err;
+  EXPECT_EQ(lines.back(), (std::pair<int, long long>{100, 40000}));
+  for (std::size_t k = 1; k < lines.size(); ++k) EXPECT_GT(lines[k].first / 10, lines[k - 1].first / 10);
+}
+
+// On a terminal (script(1) gives the program a pseudo-terminal) the bar is drawn
+// in place as before, without log lines.
+TEST_F(CliTest, ProgressBarOnATerminal) {
+  const fs::path design_path = write("small.yaml", SMALL);
+  const fs::path screen = dir_ / "terminal.txt";
+  const std::string command = "script -qec '" + std::string(TRIALSIM_BINARY) + " run " + design_path.string() + " -o " +
+                              (dir_ / "tty.h5").string() + "' /dev/null < /dev/null > " + screen.string() + " 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  const std::string terminal = slurp(screen);
+  EXPECT_NE(terminal.find("\r[##############################] 100%  100000/100000"), std::string::npos) << terminal;
+  EXPECT_TRUE(progress_lines(terminal, 100000).empty()) << terminal;
+  EXPECT_NE(terminal.find("Power (reject for benefit at any look)"), std::string::npos) << terminal;
+}
+
+// ------------------------------------------------------------------ readable argument errors
+
+TEST_F(CliTest, OutOfRangeOptionsNameTheOptionAndTheRange) {
+  const fs::path design_path = write("good.yaml", GOOD);
+  const std::string design = design_path.string();
+  const std::pair<std::string, std::string> cases[] = {
+      {"run " + design + " --replicates 0",
+       "run: --replicates: must be a whole number from 1 to 9223372036854775807, got '0'"},
+      {"run " + design + " --replicates -5",
+       "run: --replicates: must be a whole number from 1 to 9223372036854775807, got '-5'"},
+      {"run " + design + " --replicates 1e6",
+       "run: --replicates: must be a whole number from 1 to 9223372036854775807, got '1e6'"},
+      {"run " + design + " --replicates 99999999999999999999",
+       "run: --replicates: must be a whole number from 1 to 9223372036854775807, got '99999999999999999999'"},
+      {"run " + design + " --threads -1",
+       "run: --threads: must be a whole number from 0 to 2147483647 (0: all cores), got '-1'"},
+      {"run " + design + " --keep-patients x",
+       "run: --keep-patients: must be a whole number from 0 to 9223372036854775807, got 'x'"},
+      {"run " + design + " --format xml", "run: --format: must be table, csv or json, got 'xml'"},
+      {"design " + design + " --simulate 0",
+       "design: --simulate: must be a whole number from 1 to 9223372036854775807, got '0'"},
+      {"show x.h5 --scenario -2", "show: --scenario: must be a whole number from 0 to 9223372036854775807, got '-2'"},
+  };
+  for (const auto& [arguments, message] : cases) {
+    const Command command = trialsim(arguments);
+    EXPECT_EQ(command.exit_code, 2) << arguments;
+    EXPECT_EQ(command.err, "trialsim: error: " + message + "\n") << arguments;
+    EXPECT_EQ(command.out, "") << arguments;
+  }
+  expect_no_output();
+}
+
+TEST_F(CliTest, TyposGetTheNearestCommandOrOption) {
+  const std::string commands = " (commands: run, check, boundaries, show, merge, design, solve)";
+  const std::pair<std::string, std::string> cases[] = {
+      {"rn x.yaml", "unknown command 'rn'; did you mean 'run'?" + commands},
+      {"rnu x.yaml", "unknown command 'rnu'; did you mean 'run'?" + commands},
+      {"bound x.yaml", "unknown command 'bound'; did you mean 'boundaries'?" + commands},
+      {"sovle x.yaml", "unknown command 'sovle'; did you mean 'solve'?" + commands},
+      {"shwo x.h5", "unknown command 'shwo'; did you mean 'show'?" + commands},
+      {"frobnicate", "unknown command 'frobnicate'" + commands},
+      {"design.yaml", "unknown command 'design.yaml'; did you mean 'trialsim run design.yaml'?" + commands},
+      {"",
+       "a command is required: run, check, boundaries, show, merge, design, solve (trialsim --help says what each "
+       "does)"},
+      {"run x.yaml --replicate 5",
+       "run: unknown option '--replicate'; did you mean '--replicates'? (trialsim run --help lists the options)"},
+      {"solve x.yaml --for enrollment.sample_size --target_power=0.9",
+       "solve: unknown option '--target_power'; did you mean '--target-power'? (trialsim solve --help lists the "
+       "options)"},
+      {"show x.h5 --frobnicate", "show: unknown option '--frobnicate' (trialsim show --help lists the options)"},
+      {"check a.yaml b.yaml", "check: unexpected argument 'b.yaml' (trialsim check --help lists the arguments)"},
+  };
+  for (const auto& [arguments, message] : cases) {
+    const Command command = trialsim(arguments);
+    EXPECT_EQ(command.exit_code, 2) << arguments;
+    EXPECT_EQ(command.err, "trialsim: error: " + message + "\n") << arguments;
+  }
+  // Help and the version are no errors.
+  EXPECT_EQ(trialsim("--version").exit_code, 0);
+  EXPECT_EQ(trialsim("run --help").exit_code, 0);
 }

@@ -33,11 +33,11 @@ void print_boundaries(std::ostream& out, const Design& design, const BoundaryPla
 //! their Monte Carlo SEs beside it when `simulated` is given.
 void print_design_analysis(std::ostream& out, const Design& design, const BoundaryPlan& plan,
                            const DesignAnalysis& analysis, const Results* simulated);
-//! The same figures as CSV, one per row: quantity,look,power,alpha,analytic,simulated,simulated_se.
-void write_design_analysis_csv(std::ostream& out, const Design& design, const BoundaryPlan& plan,
-                               const DesignAnalysis& analysis, const Results* simulated);
+
+//! The boundary's name with its parameter, e.g. "Lan-DeMets spending, Hwang-Shih-DeCani (-4)".
+std::string boundary_label(const Boundary& boundary);
 
 //! `time` (in the design's time unit, from the start) as an ISO date, or "" without a start date.
 std::string calendar_date(const Design& design, double time);
 
-} // namespace trialsim
+}  // namespace trialsim

@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "design_arguments.hpp"
+#include "option_checks.hpp"
 #include "trialsim/engine.hpp"
 #include "trialsim/report.hpp"
 
@@ -16,8 +17,8 @@ namespace {
 void print_obrien_fleming_counterpart(std::ostream& out, Design design) {
   Boundary& boundary = design.test.boundary;
   const bool classical = boundary.family == Boundary::Family::obrien_fleming;
-  const bool spending = boundary.family == Boundary::Family::spending &&
-                        boundary.spending == Boundary::Spending::obrien_fleming;
+  const bool spending =
+      boundary.family == Boundary::Family::spending && boundary.spending == Boundary::Spending::obrien_fleming;
   if (!classical && !spending) return;
   if (classical) {
     boundary.family = Boundary::Family::spending;
@@ -29,15 +30,24 @@ void print_obrien_fleming_counterpart(std::ostream& out, Design design) {
   print_boundaries(out, design, plan_boundaries(design));
 }
 
-} // namespace
+}  // namespace
 
 void add_boundaries_command(CLI::App& app, Action& action) {
   auto* command = app.add_subcommand("boundaries", "Print the critical values and nominal alpha of each look");
   auto arguments = std::make_shared<DesignArguments>();
+  auto format = std::make_shared<OutputFormat>(OutputFormat::table);
   arguments->add_to(*command);
-  command->callback([&action, arguments] {
-    action = [arguments] {
+  add_format_option(*command, *format);
+  command->callback([&action, arguments, format] {
+    action = [arguments, format] {
       const SweepDesign sweep = arguments->load_sweep();
+      if (*format != OutputFormat::table) {
+        // Every scenario's own boundaries: its looks' information fractions may differ.
+        std::vector<BoundaryPlan> plans;
+        for (const Scenario& scenario : sweep.scenarios) plans.push_back(plan_boundaries(scenario.design));
+        print_records(std::cout, boundary_records(sweep, plans), *format, "boundaries");
+        return 0;
+      }
       const Design& design = sweep.base;
       print_boundaries(std::cout, design, plan_boundaries(design));
       print_obrien_fleming_counterpart(std::cout, design);
@@ -50,4 +60,4 @@ void add_boundaries_command(CLI::App& app, Action& action) {
   });
 }
 
-} // namespace trialsim::cli
+}  // namespace trialsim::cli

@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "design_arguments.hpp"
+#include "option_checks.hpp"
 #include "trialsim/analytic.hpp"
 #include "trialsim/engine.hpp"
 #include "trialsim/report.hpp"
@@ -15,7 +16,7 @@ namespace {
 struct DesignCommandArguments {
   DesignArguments design;
   std::int64_t simulate = 0;
-  std::string format = "table";
+  OutputFormat format = OutputFormat::table;
   int threads = 0;
 };
 
@@ -33,15 +34,15 @@ int design_command(DesignCommandArguments& arguments) {
     simulated = run_simulation(design, plan, options);
   }
   const Results* results = simulated ? &*simulated : nullptr;
-  if (arguments.format == "csv") {
-    write_design_analysis_csv(std::cout, design, plan, analysis, results);
-  } else {
+  if (arguments.format == OutputFormat::table) {
     print_design_analysis(std::cout, design, plan, analysis, results);
+  } else {
+    print_records(std::cout, design_analysis_records(design, plan, analysis, results), arguments.format, "design");
   }
   return 0;
 }
 
-} // namespace
+}  // namespace
 
 void add_design_command(CLI::App& app, Action& action) {
   auto* command = app.add_subcommand(
@@ -49,12 +50,10 @@ void add_design_command(CLI::App& app, Action& action) {
   auto arguments = std::make_shared<DesignCommandArguments>();
   arguments->design.add_to(*command);
   command->add_option("--simulate", arguments->simulate, "Also simulate N replicates and show them beside")
-      ->check(CLI::PositiveNumber);
-  command->add_option("--format", arguments->format, "table (default) or csv")
-      ->check(CLI::IsMember({"table", "csv"}));
-  command->add_option("--threads", arguments->threads, "Threads for --simulate (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole_number(1, MAX_WHOLE));
+  add_format_option(*command, arguments->format);
+  add_threads_option(*command, arguments->threads, "Threads for --simulate (0, the default: all cores)");
   command->callback([&action, arguments] { action = [arguments] { return design_command(*arguments); }; });
 }
 
-} // namespace trialsim::cli
+}  // namespace trialsim::cli

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "interrupt.hpp"
+#include "suggestions.hpp"
 #include "trialsim/error.hpp"
 #include "trialsim/version.hpp"
 
@@ -18,6 +19,14 @@ int checked_output(int code) {
   if (std::cout) return code;
   std::cerr << "trialsim: error: cannot write to standard output (" << std::strerror(errno) << ")\n";
   return code == 0 ? 2 : code;
+}
+
+// A parse error as every other input error: "trialsim: error: ...", exit code 2.
+// Help and --version are not errors.
+int parse_failure(const CLI::App& app, const CLI::ParseError& error) {
+  if (error.get_exit_code() == 0) return app.exit(error);
+  std::cerr << "trialsim: error: " << trialsim::cli::parse_error_message(app, error) << '\n';
+  return 2;
 }
 
 }  // namespace
@@ -36,11 +45,16 @@ int main(int argc, char** argv) {
   cli::add_merge_command(app, action);
   cli::add_design_command(app, action);
   cli::add_solve_command(app, action);
+  if (argc > 1) {
+    if (const auto unknown = cli::unknown_command_message(app, argv[1])) {
+      std::cerr << "trialsim: error: " << *unknown << '\n';
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    const int code = app.exit(error);
-    return code == 0 ? 0 : 2;
+    return parse_failure(app, error);
   }
   try {
     return checked_output(action());

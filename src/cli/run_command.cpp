@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "design_arguments.hpp"
 #include "interrupt.hpp"
+#include "option_checks.hpp"
 #include "progress.hpp"
 #include "trialsim/engine.hpp"
 #include "trialsim/error.hpp"
@@ -28,8 +29,9 @@ struct RunArguments {
   std::optional<std::int64_t> replicates;
   int threads = 0;
   std::int64_t keep_patients = 0;
-  std::string shard; // "K/N", empty for the whole run
+  std::string shard;  // "K/N", empty for the whole run
   bool quiet = false;
+  OutputFormat format = OutputFormat::table;
 };
 
 std::string default_output(const std::string& design_path, const std::optional<Shard>& shard) {
@@ -79,15 +81,15 @@ Results simulate_into(ResultsFileWriter& writer, const Design& design, const Run
 
 void check_keep_patients(const RunArguments& arguments, const Design& design) {
   if (arguments.keep_patients > design.simulation.replicates) {
-    throw InputError("--keep-patients", "must be at most the number of replicates (" +
-                                            std::to_string(design.simulation.replicates) + ")");
+    throw InputError("--keep-patients",
+                     "must be at most the number of replicates (" + std::to_string(design.simulation.replicates) + ")");
   }
 }
 
 // What one invocation runs: the output file and the replicates (a shard, or all of them).
 struct RunTarget {
   std::string output;
-  std::optional<Shard> shard; // set with --shard
+  std::optional<Shard> shard;  // set with --shard
   Shard range;
 };
 
@@ -95,9 +97,9 @@ void report_speed(const RunArguments& arguments, const RunTarget& target, std::i
   if (arguments.quiet) return;
   const int threads = arguments.threads > 0 ? arguments.threads : tbb::info::default_concurrency();
   std::cerr << "wrote " << target.output << (target.shard ? ", " + shard_text(*target.shard) : "") << " (" << seconds
-            << " s" << ", "
-            << static_cast<long long>(static_cast<double>(replicates) / seconds) << " replicates/s on " << threads
-            << " threads)\n";
+            << " s"
+            << ", " << static_cast<long long>(static_cast<double>(replicates) / seconds) << " replicates/s on "
+            << threads << " threads)\n";
 }
 
 void mark_shard(ResultsFileWriter& writer, const RunArguments& arguments, const RunTarget& target,
@@ -115,10 +117,14 @@ int run_single(const RunArguments& arguments, const Design& design, const RunTar
   const Results results = simulate_into(writer, design, arguments, target.range, progress, 0, target.range.size());
   progress.finish();
   const double seconds = seconds_since(start);
-  if (interrupt_requested()) throw InterruptedError(); // the last chance before the file takes its name
+  if (interrupt_requested()) throw InterruptedError();  // the last chance before the file takes its name
   writer.commit(results, seconds, arguments.threads > 0 ? arguments.threads : tbb::info::default_concurrency());
-  print_results(std::cout, design, results);
-  std::cout.flush(); // the table comes before the note on stderr when both go to one terminal
+  if (arguments.format == OutputFormat::table) {
+    print_results(std::cout, design, results);
+  } else {
+    print_records(std::cout, results_records(design, results), arguments.format, "run", {{"file", target.output}});
+  }
+  std::cout.flush();  // the table comes before the note on stderr when both go to one terminal
   report_speed(arguments, target, results.replicates, seconds);
   return 0;
 }
@@ -134,6 +140,7 @@ int run_sweep(const RunArguments& arguments, const SweepDesign& sweep, const Run
   std::vector<Results> results;
   PairedPowerDifference paired(replicates);
   for (std::size_t k = 0; k < sweep.scenarios.size(); ++k) {
+    progress.scenario(k, sweep.scenarios.size(), sweep.scenarios[k].label);
     writer.begin_scenario(k);
     const auto done = replicates * static_cast<std::int64_t>(k);
     const auto pair = [&paired, k](std::int64_t offset, std::span<const TrialOutcome> outcomes) {
@@ -146,10 +153,15 @@ int run_sweep(const RunArguments& arguments, const SweepDesign& sweep, const Run
   progress.finish();
   const double seconds = seconds_since(start);
   const std::vector<PowerDifference> differences = paired.differences();
-  if (interrupt_requested()) throw InterruptedError(); // the last chance before the file takes its name
+  if (interrupt_requested()) throw InterruptedError();  // the last chance before the file takes its name
   writer.commit_sweep(results, differences, seconds,
                       arguments.threads > 0 ? arguments.threads : tbb::info::default_concurrency());
-  print_scenario_table(std::cout, sweep, results, differences);
+  if (arguments.format == OutputFormat::table) {
+    print_scenario_table(std::cout, sweep, results, differences);
+  } else {
+    print_records(std::cout, sweep_records(sweep, results, differences), arguments.format, "run",
+                  {{"file", target.output}});
+  }
   std::cout.flush();
   report_speed(arguments, target, total, seconds);
   return 0;
@@ -174,13 +186,13 @@ int run(RunArguments& arguments) {
     return sweep.has_sweep() ? run_sweep(arguments, sweep, target) : run_single(arguments, sweep.base, target);
   } catch (const InterruptedError&) {
     std::cerr << "\ntrialsim: interrupted by " << signal_name(interrupt_signal()) << " after "
-              << ProgressBar::last_done() << " of " << ProgressBar::last_total() << " replicates; no results file written (" << target.output
-              << " left as it was)\n";
+              << ProgressBar::last_done() << " of " << ProgressBar::last_total()
+              << " replicates; no results file written (" << target.output << " left as it was)\n";
     return 128 + interrupt_signal();
   }
 }
 
-} // namespace
+}  // namespace
 
 void add_run_command(CLI::App& app, Action& action) {
   auto* command = app.add_subcommand("run", "Simulate a design and write its operating characteristics");
@@ -188,16 +200,19 @@ void add_run_command(CLI::App& app, Action& action) {
   arguments->design.add_to(*command);
   command->add_option("-o,--output", arguments->output,
                       "Results file (HDF5); default: <design name>.h5. A design with a sweep writes every scenario");
-  command->add_option("--replicates", arguments->replicates, "Number of simulated trials")->check(CLI::PositiveNumber);
+  command->add_option("--replicates", arguments->replicates, "Number of simulated trials (1 or more)")
+      ->check(whole_number(1, MAX_WHOLE));
   arguments->design.add_seed_to(*command);
-  command->add_option("--threads", arguments->threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
-  command->add_option("--keep-patients", arguments->keep_patients,
-                      "Store the patient-level data of the first K replicates")
-      ->check(CLI::NonNegativeNumber);
+  add_threads_option(*command, arguments->threads, "Threads (0, the default: all cores)");
+  command
+      ->add_option("--keep-patients", arguments->keep_patients,
+                   "Store the patient-level data of the first K replicates")
+      ->check(whole_number(0, MAX_WHOLE));
   command->add_option("--shard", arguments->shard,
                       "Run only shard K of N (e.g. 2/8) of the replicates; combine the shards with trialsim merge");
-  command->add_flag("-q,--quiet", arguments->quiet, "No progress bar or messages on stderr");
+  command->add_flag("-q,--quiet", arguments->quiet, "No progress bar, progress lines or messages on stderr");
+  add_format_option(*command, arguments->format);
   command->callback([&action, arguments] { action = [arguments] { return run(*arguments); }; });
 }
 
-} // namespace trialsim::cli
+}  // namespace trialsim::cli

@@ -4,6 +4,7 @@
 // the analytic (Schoenfeld) answer next to it.
 
 #include <charconv>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "commands.hpp"
 #include "design_arguments.hpp"
 #include "interrupt.hpp"
+#include "option_checks.hpp"
 #include "trialsim/engine.hpp"
 #include "trialsim/error.hpp"
 #include "trialsim/solve.hpp"
@@ -30,6 +32,7 @@ struct SolveArguments {
   std::optional<std::int64_t> replicates;
   int threads = 0;
   bool quiet = false;
+  OutputFormat format = OutputFormat::table;
 };
 
 // Keys whose values are counts: solved over the integers.
@@ -88,15 +91,21 @@ class Solver {
 
   int solve() {
     catch_interrupts();
+    Solution simulated;
     try {
-      const Solution simulated =
-          solve_for_power([this](double value) { return simulated_power(value); }, settings_, arguments_.path);
-      print(simulated);
+      simulated = solve_for_power([this](double value) { return simulated_power(value); }, settings_, arguments_.path);
     } catch (const InterruptedError&) {
       std::cerr << "trialsim: interrupted\n";
       return 128 + interrupt_signal();
     }
-    print_analytic();
+    const AnalyticAnswer analytic = analytic_answer();
+    if (arguments_.format == OutputFormat::table) {
+      print(simulated);
+      print_analytic(analytic);
+    } else {
+      print_records(std::cout, solve_records(base_, arguments_.path, settings_, simulated, analytic), arguments_.format,
+                    "solve");
+    }
     return 0;
   }
 
@@ -155,12 +164,13 @@ class Solver {
     return text;
   }
 
-  // Schoenfeld's approximation solved over the same path; printed with what it assumes.
-  void print_analytic() const {
+  // Schoenfeld's approximation solved over the same path, with what it assumes.
+  AnalyticAnswer analytic_answer() const {
+    AnalyticAnswer answer{std::nan(""), std::nan(""), std::nan(""), ""};
     const AnalyticPower at_start = schoenfeld_power(base_);
     if (!at_start.power) {
-      std::cout << "analytic: not available: " << at_start.reason << '\n';
-      return;
+      answer.note = "not available: " + at_start.reason;
+      return answer;
     }
     try {
       std::optional<AnalyticPower> last;
@@ -171,16 +181,27 @@ class Solver {
       };
       const Solution analytic = solve_for_power(power_at, settings_, arguments_.path);
       const AnalyticPower at_answer = schoenfeld_power(design_at(analytic.value));
-      std::printf(
-          "analytic: %s = %s (Schoenfeld, the design's boundary at its planned information; HR %.4g, %.1f "
-          "expected events at the last look",
-          arguments_.path.c_str(), format_real(analytic.interpolated).c_str(), at_answer.hazard_ratio,
-          at_answer.events);
-      if (!at_answer.caveat.empty()) std::printf("; %s", at_answer.caveat.c_str());
-      std::printf(")\n");
+      answer.value = analytic.interpolated;
+      answer.hazard_ratio = at_answer.hazard_ratio;
+      answer.events = at_answer.events;
+      answer.note = at_answer.caveat;
     } catch (const InputError& error) {
-      std::cout << "analytic: " << error.what() << '\n';
+      answer.note = error.what();
     }
+    return answer;
+  }
+
+  void print_analytic(const AnalyticAnswer& answer) const {
+    if (std::isnan(answer.value)) {
+      std::cout << "analytic: " << answer.note << '\n';
+      return;
+    }
+    std::printf(
+        "analytic: %s = %s (Schoenfeld, the design's boundary at its planned information; HR %.4g, %.1f "
+        "expected events at the last look",
+        arguments_.path.c_str(), format_real(answer.value).c_str(), answer.hazard_ratio, answer.events);
+    if (!answer.note.empty()) std::printf("; %s", answer.note.c_str());
+    std::printf(")\n");
   }
 
   SolveArguments& arguments_;
@@ -205,11 +226,12 @@ void add_solve_command(CLI::App& app, Action& action) {
   command->add_option("--range", arguments->range,
                       "Search range LOW:HIGH (required for real-valued paths; integer paths expand from the "
                       "design's value)");
-  command->add_option("--replicates", arguments->replicates, "Replicates per value simulated")
-      ->check(CLI::PositiveNumber);
+  command->add_option("--replicates", arguments->replicates, "Replicates per value simulated (1 or more)")
+      ->check(whole_number(1, MAX_WHOLE));
   arguments->design.add_seed_to(*command);
-  command->add_option("--threads", arguments->threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  add_threads_option(*command, arguments->threads, "Threads (0, the default: all cores)");
   command->add_flag("-q,--quiet", arguments->quiet, "No progress lines on stderr");
+  add_format_option(*command, arguments->format);
   command->callback([&action, arguments] {
     action = [arguments] {
       Solver solver(*arguments);

@@ -1,14 +1,14 @@
 // The tables of `trialsim design`: textbook sizes, what the design buys, the
 // expected course of the trial and the group-sequential power, with the simulated
-// figures beside them when asked; and the same figures as CSV.
+// figures beside them when asked; and the same figures as records (CSV, JSON).
 
 #include <array>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <optional>
 
 #include "text_table.hpp"
+#include "trialsim/records.hpp"
 #include "trialsim/report.hpp"
 
 namespace trialsim {
@@ -64,8 +64,8 @@ std::vector<Figure> look_figures(const DesignAnalysis& analysis, const Results* 
     add("enrolled", look.enrolled, sim ? &sim->enrolled : nullptr);
     add("information", look.information, nullptr);
     const double efficacy = k < analysis.sequential.efficacy.size() ? analysis.sequential.efficacy[k] : NONE;
-    figures.push_back({"reject", look.name, NONE, NONE, efficacy, sim ? sim->reject_probability : NONE,
-                       sim ? sim->reject_se : NONE});
+    figures.push_back(
+        {"reject", look.name, NONE, NONE, efficacy, sim ? sim->reject_probability : NONE, sim ? sim->reject_se : NONE});
   }
   return figures;
 }
@@ -82,8 +82,9 @@ void print_formulas(std::ostream& out, const Design& design, const DesignAnalysi
     std::vector<std::string> cells{format("%.2f", row.power), format("%.4g", row.alpha),
                                    format("%.1f -> %.0f", row.schoenfeld, std::ceil(row.schoenfeld)),
                                    format("%.1f -> %.0f", row.freedman, std::ceil(row.freedman)),
-                                   std::isnan(row.sequential) ? std::string("-")
-                                                              : format("%.1f -> %.0f", row.sequential, std::ceil(row.sequential))};
+                                   std::isnan(row.sequential)
+                                       ? std::string("-")
+                                       : format("%.1f -> %.0f", row.sequential, std::ceil(row.sequential))};
     if (row.two_proportion) {
       for (const ArmSizes& sizes : {*row.two_proportion, *row.two_proportion_cc}) {
         cells.push_back(format("%.1f / %.1f -> %.0f", sizes.control, sizes.treatment,
@@ -105,7 +106,8 @@ void print_buys(std::ostream& out, const Design& design, const DesignAnalysis& a
   table.add_row({"Schoenfeld, fixed sample, at the expected final events", format("%.4f", analysis.schoenfeld_power)});
   table.add_row({"Freedman, fixed sample, at the expected final events", format("%.4f", analysis.freedman_power)});
   if (analysis.two_proportion_power) {
-    table.add_row({"two-proportion at the landmark, analysed patients", format("%.4f", *analysis.two_proportion_power)});
+    table.add_row(
+        {"two-proportion at the landmark, analysed patients", format("%.4f", *analysis.two_proportion_power)});
     table.add_row({"  with continuity correction", format("%.4f", *analysis.two_proportion_cc_power)});
   }
   table.add_row({"group-sequential (boundary recursion, expected events per look)",
@@ -118,25 +120,27 @@ void print_buys(std::ostream& out, const Design& design, const DesignAnalysis& a
 
 void print_course(std::ostream& out, const Design& design, const DesignAnalysis& analysis, const Results* simulated) {
   out << "Expected course of the trial" << (simulated ? " (analytic | simulated mean (SE) diff/SE)" : "") << '\n';
-  std::vector<std::string> header{"look", "time, " + design.time_unit + "s", "events", "control / treatment",
-                                  "enrolled", "info", "P(reject)"};
+  std::vector<std::string> header{
+      "look", "time, " + design.time_unit + "s", "events", "control / treatment", "enrolled", "info", "P(reject)"};
   if (design.start_date) header.insert(header.begin() + 2, "date");
   TextTable table(header);
   const bool with = simulated != nullptr;
   for (std::size_t k = 0; k < analysis.looks.size(); ++k) {
     const ExpectedLook& look = analysis.looks[k];
     const LookSummary* sim = with ? &simulated->looks[k] : nullptr;
-    std::string time = beside(look.time, sim ? sim->time.mean : NONE, sim ? standard_error(sim->time) : NONE, "%.1f", with);
+    std::string time =
+        beside(look.time, sim ? sim->time.mean : NONE, sim ? standard_error(sim->time) : NONE, "%.1f", with);
     if (look.time_reached != look.time) time += format(" [reached %.1f]", look.time_reached);
-    std::vector<std::string> row{look.name + (look.exact ? "" : " (approx.)"), time,
-                                 beside(look.events, sim ? sim->events.mean : NONE,
-                                        sim ? standard_error(sim->events) : NONE, "%.2f", with),
-                                 format("%.1f / %.1f", look.events_per_arm[CONTROL], look.events_per_arm[TREATMENT]),
-                                 beside(look.enrolled, sim ? sim->enrolled.mean : NONE,
-                                        sim ? standard_error(sim->enrolled) : NONE, "%.1f", with),
-                                 format("%.3f", look.information),
-                                 beside(k < analysis.sequential.efficacy.size() ? analysis.sequential.efficacy[k] : NONE,
-                                        sim ? sim->reject_probability : NONE, sim ? sim->reject_se : NONE, "%.4f", with)};
+    std::vector<std::string> row{
+        look.name + (look.exact ? "" : " (approx.)"),
+        time,
+        beside(look.events, sim ? sim->events.mean : NONE, sim ? standard_error(sim->events) : NONE, "%.2f", with),
+        format("%.1f / %.1f", look.events_per_arm[CONTROL], look.events_per_arm[TREATMENT]),
+        beside(look.enrolled, sim ? sim->enrolled.mean : NONE, sim ? standard_error(sim->enrolled) : NONE, "%.1f",
+               with),
+        format("%.3f", look.information),
+        beside(k < analysis.sequential.efficacy.size() ? analysis.sequential.efficacy[k] : NONE,
+               sim ? sim->reject_probability : NONE, sim ? sim->reject_se : NONE, "%.4f", with)};
     if (design.start_date) row.insert(row.begin() + 2, calendar_date(design, look.time));
     table.add_row(std::move(row));
   }
@@ -144,7 +148,7 @@ void print_course(std::ostream& out, const Design& design, const DesignAnalysis&
   out << '\n';
 }
 
-} // namespace
+}  // namespace
 
 void print_design_analysis(std::ostream& out, const Design& design, const BoundaryPlan& plan,
                            const DesignAnalysis& analysis, const Results* simulated) {
@@ -173,8 +177,8 @@ void print_design_analysis(std::ostream& out, const Design& design, const Bounda
   for (const std::string& note : analysis.notes) out << "  - " << note << '\n';
 }
 
-void write_design_analysis_csv(std::ostream& out, const Design& design, const BoundaryPlan& plan,
-                               const DesignAnalysis& analysis, const Results* simulated) {
+Records design_analysis_records(const Design& design, const BoundaryPlan& plan, const DesignAnalysis& analysis,
+                                const Results* simulated) {
   std::vector<Figure> figures{{"hazard_ratio", "", NONE, NONE, analysis.hazard_ratio.value},
                               {"treatment_share", "", NONE, NONE, analysis.treatment_share}};
   if (analysis.landmark) {
@@ -203,20 +207,18 @@ void write_design_analysis_csv(std::ostream& out, const Design& design, const Bo
     figures.push_back({"nominal_alpha", design.looks[k].name, NONE, NONE, plan.nominal_alpha[k]});
   }
   for (Figure& figure : look_figures(analysis, simulated)) figures.push_back(std::move(figure));
-  figures.push_back({"power", "", NONE, design.test.alpha, analysis.sequential.power, simulated ? simulated->power : NONE,
-                     simulated ? simulated->power_se : NONE});
-  out << "quantity,look,power,alpha,analytic,simulated,simulated_se\n";
-  // Shortest decimal that reads back as the same double.
-  const auto cell = [](double x) {
-    if (std::isnan(x)) return std::string();
-    std::array<char, 32> buffer{};
-    const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), x);
-    return std::string(buffer.data(), result.ptr);
-  };
+  figures.push_back({"power", "", NONE, design.test.alpha, analysis.sequential.power,
+                     simulated ? simulated->power : NONE, simulated ? simulated->power_se : NONE});
+  Records records;
+  records.field("design", design.name);
+  records.field("sides", static_cast<std::int64_t>(design.test.sides));
+  records.field("alpha", design.test.alpha);
+  records.field("simulated_replicates", simulated ? simulated->replicates : std::int64_t{0});
   for (const Figure& f : figures) {
-    out << f.quantity << ',' << f.look << ',' << cell(f.power) << ',' << cell(f.alpha) << ',' << cell(f.analytic) << ','
-        << cell(f.simulated) << ',' << cell(f.simulated_se) << '\n';
+    records.rows.push_back({f.quantity, f.look, f.power, f.alpha, f.analytic, f.simulated, f.simulated_se});
   }
+  records.columns = {"quantity", "look", "power", "alpha", "analytic", "simulated", "simulated_se"};
+  return records;
 }
 
-} // namespace trialsim
+}  // namespace trialsim

@@ -9,28 +9,9 @@ namespace trialsim {
 
 namespace {
 
-std::string boundary_name(const Boundary& boundary) {
-  std::string name(name_of(BOUNDARY_FAMILY_NAMES, boundary.family).label);
-  switch (boundary.family) {
-  case Boundary::Family::haybittle_peto: return name + format(" (interim z %.3g)", boundary.interim_z);
-  case Boundary::Family::wang_tsiatis: return name + format(" (Delta %.3g)", boundary.parameter);
-  case Boundary::Family::spending:
-    name += ", " + std::string(name_of(SPENDING_NAMES, boundary.spending).label);
-    if (boundary.spending == Boundary::Spending::hsd || boundary.spending == Boundary::Spending::power) {
-      name += format(" (%g)", boundary.parameter);
-    }
-    if (boundary.information != Boundary::Information::planned) {
-      name += ", " + std::string(name_of(INFORMATION_NAMES, boundary.information).label);
-    }
-    return name;
-  case Boundary::Family::nominal:
-  case Boundary::Family::obrien_fleming:
-  case Boundary::Family::pocock: return name;
-  }
-  return name;
+std::string with_se(double p, double se) {
+  return format("%.4f (%.4f)", p, se);
 }
-
-std::string with_se(double p, double se) { return format("%.4f (%.4f)", p, se); }
 
 std::string number(double x, const char* pattern) {
   if (std::isnan(x)) return "-";
@@ -49,7 +30,7 @@ void print_header(std::ostream& out, const Design& design) {
   const TestPlan& test = design.test;
   out << design.name << '\n';
   out << format("  %s-sided alpha %g, %s, %s; %d look%s\n", test.sides == 2 ? "two" : "one", test.alpha,
-                statistic_label(test.statistic).c_str(), boundary_name(test.boundary).c_str(),
+                statistic_label(test.statistic).c_str(), boundary_label(test.boundary).c_str(),
                 static_cast<int>(design.looks.size()), design.looks.size() == 1 ? "" : "s");
   if (test.null_hazard_ratio != 1.0) {
     out << format("  null hypothesis HR = %g (non-inferiority margin): z tests HR = %g\n", test.null_hazard_ratio,
@@ -115,12 +96,12 @@ void print_accrual_table(std::ostream& out, const Design& design, const Results&
   header.push_back("HR mean / median");
   TextTable table(header);
   for (const LookSummary& look : results.looks) {
-    std::vector<std::string> row{look.name, spread(look.events, "%.1f"),
-                                 number(look.events_control.mean, "%.1f") + " / " +
-                                     number(look.events_treatment.mean, "%.1f"),
-                                 number(look.enrolled.mean, "%.1f") + " (" + number(look.enrolled.quantiles[0], "%.0f") +
-                                     ", " + number(look.enrolled.quantiles[4], "%.0f") + ")",
-                                 spread(look.time, "%.0f")};
+    std::vector<std::string> row{
+        look.name, spread(look.events, "%.1f"),
+        number(look.events_control.mean, "%.1f") + " / " + number(look.events_treatment.mean, "%.1f"),
+        number(look.enrolled.mean, "%.1f") + " (" + number(look.enrolled.quantiles[0], "%.0f") + ", " +
+            number(look.enrolled.quantiles[4], "%.0f") + ")",
+        spread(look.time, "%.0f")};
     if (design.start_date) row.push_back(calendar_date(design, look.time.quantiles[2]));
     row.push_back(number(look.hr.mean, "%.3f") + " / " + number(look.hr.quantiles[2], "%.3f"));
     table.add_row(std::move(row));
@@ -148,13 +129,35 @@ void print_compared_table(std::ostream& out, const Design& design, const Results
   table.print(out);
 }
 
-} // namespace
+}  // namespace
+
+std::string boundary_label(const Boundary& boundary) {
+  std::string name(name_of(BOUNDARY_FAMILY_NAMES, boundary.family).label);
+  switch (boundary.family) {
+    case Boundary::Family::haybittle_peto: return name + format(" (interim z %.3g)", boundary.interim_z);
+    case Boundary::Family::wang_tsiatis: return name + format(" (Delta %.3g)", boundary.parameter);
+    case Boundary::Family::spending:
+      name += ", " + std::string(name_of(SPENDING_NAMES, boundary.spending).label);
+      if (boundary.spending == Boundary::Spending::hsd || boundary.spending == Boundary::Spending::power) {
+        name += format(" (%g)", boundary.parameter);
+      }
+      if (boundary.information != Boundary::Information::planned) {
+        name += ", " + std::string(name_of(INFORMATION_NAMES, boundary.information).label);
+      }
+      return name;
+    case Boundary::Family::nominal:
+    case Boundary::Family::obrien_fleming:
+    case Boundary::Family::pocock: return name;
+  }
+  return name;
+}
 
 std::string calendar_date(const Design& design, double time) {
   if (!design.start_date || !std::isfinite(time)) return "";
   using namespace std::chrono;
   const std::string& iso = *design.start_date;
-  const year_month_day start{year{std::stoi(iso.substr(0, 4))}, month{static_cast<unsigned>(std::stoi(iso.substr(5, 2)))},
+  const year_month_day start{year{std::stoi(iso.substr(0, 4))},
+                             month{static_cast<unsigned>(std::stoi(iso.substr(5, 2)))},
                              day{static_cast<unsigned>(std::stoi(iso.substr(8, 2)))}};
   double days_per_unit = 1.0;
   if (design.time_unit == "week") days_per_unit = 7.0;
@@ -179,8 +182,8 @@ void print_results(std::ostream& out, const Design& design, const Results& resul
   out << format("  Power (reject for benefit at any look): %.4f  (Monte Carlo SE %.4f)\n", results.power,
                 results.power_se);
   if (design.test.sides == 2) {
-    out << format("  Any rejection (benefit or harm):        %.4f  (Monte Carlo SE %.4f)\n",
-                  results.reject_probability, results.reject_se);
+    out << format("  Any rejection (benefit or harm):        %.4f  (Monte Carlo SE %.4f)\n", results.reject_probability,
+                  results.reject_se);
   }
   print_stopping(out, design, results);
   out << format("  At the end of the trial: %s events, %s enrolled, time %s %ss\n\n",
@@ -217,4 +220,4 @@ void print_boundaries(std::ostream& out, const Design& design, const BoundaryPla
   table.print(out);
 }
 
-} // namespace trialsim
+}  // namespace trialsim
