@@ -33,7 +33,7 @@ extern "C" void on_signal(int signal) {
   ignored = ::write(STDERR_FILENO, "\n", 1);
   ::_exit(128 + signal);
 }
-} // namespace
+}  // namespace
 
 void handle_interrupts() {
   struct sigaction action {};
@@ -43,9 +43,15 @@ void handle_interrupts() {
   // The first signal asks the run to stop cleanly; SA_RESETHAND restores the default
   // action, so a second one ends a run that does not stop at once.
   action.sa_flags = SA_RESETHAND;
-  // Installed even when the signal was ignored at startup (a job started with & by a
-  // script, or under nohup): a request to stop is never lost in the first milliseconds.
-  for (int signal : HANDLED) sigaction(signal, &action, nullptr);
+  // Installed even when SIGINT or SIGTERM was ignored at startup (a job started with & by a
+  // script ignores SIGINT): a request to stop is never lost in the first milliseconds. A
+  // SIGHUP ignored at startup stays ignored: that is nohup's request to outlive the terminal.
+  for (int signal : HANDLED) {
+    struct sigaction previous {};
+    sigaction(signal, nullptr, &previous);
+    if (signal == SIGHUP && previous.sa_handler == SIG_IGN) continue;
+    sigaction(signal, &action, nullptr);
+  }
   // With a file size limit (ulimit -f), the write that crosses it fails with EFBIG and is
   // reported like a full disk (the partial file removed) instead of killing the process.
   std::signal(SIGXFSZ, SIG_IGN);
@@ -55,16 +61,20 @@ void catch_interrupts() {
   polled.store(true);
 }
 
-bool interrupt_requested() { return received_signal.load(std::memory_order_relaxed) != 0; }
-int interrupt_signal() { return received_signal.load(); }
+bool interrupt_requested() {
+  return received_signal.load(std::memory_order_relaxed) != 0;
+}
+int interrupt_signal() {
+  return received_signal.load();
+}
 
 std::string signal_name(int signal) {
   switch (signal) {
-  case SIGINT: return "SIGINT";
-  case SIGTERM: return "SIGTERM";
-  case SIGHUP: return "SIGHUP";
-  default: return "signal " + std::to_string(signal);
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+    default: return "signal " + std::to_string(signal);
   }
 }
 
-} // namespace trialsim::cli
+}  // namespace trialsim::cli

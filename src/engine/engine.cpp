@@ -21,8 +21,8 @@
 #include "thread_order.hpp"
 #include "trialsim/analytic.hpp"
 #include "trialsim/engine.hpp"
-#include "trialsim/monitoring.hpp"
 #include "trialsim/error.hpp"
+#include "trialsim/monitoring.hpp"
 
 namespace trialsim {
 
@@ -88,8 +88,8 @@ BoundaryPlan binding_conditional_power_plan(const Design& design, BoundaryPlan p
 BoundaryPlan planned_boundaries(const Design& design) {
   try {
     BoundaryPlan plan = compute_boundaries(design.test, design.test.information_fractions);
-    add_conditional_power_inputs(design, plan);
     if (design.test.futility.scale == Futility::Scale::conditional_power) {
+      add_conditional_power_inputs(design, plan);
       if (design.test.futility.binding) plan = binding_conditional_power_plan(design, plan);
       plan.futility_z = conditional_power_futility(design, plan);
     }
@@ -105,7 +105,10 @@ BoundaryPlan planned_boundaries(const Design& design) {
 }
 
 BoundaryPlan plan_boundaries(const Design& design) {
-  const BoundaryPlan planned = planned_boundaries(design);
+  BoundaryPlan planned = planned_boundaries(design);
+  // Every run stores conditional power; a check of the design (planned_boundaries alone)
+  // does not need the expected course it comes from (milliseconds per scenario of a sweep).
+  if (design.test.futility.scale != Futility::Scale::conditional_power) add_conditional_power_inputs(design, planned);
   BoundaryPlan plan = planned;
   // A MaxCombo statistic's procedure spends the same alpha per look with boundaries of its
   // own, from the joint distribution of its components (maxcombo_efficacy_z).
