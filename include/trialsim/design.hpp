@@ -141,20 +141,30 @@ struct StatisticSpec {
 enum class Ties { breslow, efron };
 
 struct Boundary {
-  enum class Family { nominal, haybittle_peto, obrien_fleming, pocock, wang_tsiatis, spending };
+  enum class Family { nominal, haybittle_peto, obrien_fleming, pocock, wang_tsiatis, spending, user_spending };
   enum class Spending { obrien_fleming, pocock, hsd, power };
   Family family = Family::obrien_fleming;
   Spending spending = Spending::obrien_fleming;
   double parameter = 0.0;           //!< HSD gamma, power rho, or Wang-Tsiatis Delta
   double interim_z = 3.0;           //!< Haybittle-Peto interim critical value
   std::vector<double> nominal_alpha; //!< per look, as given (sides-sided p-value thresholds)
+  //! user_spending: cumulative type I error spent by each look (sides-sided), the last == alpha;
+  //! a look that spends nothing has no efficacy stop (critical value +infinity).
+  std::vector<double> alpha_spent;
 };
 
 struct Futility {
-  enum class Scale { none, z, hazard_ratio };
+  //! z and hazard_ratio: bounds as given; beta_spending: z bounds computed by spending the
+  //! type II error `beta` under the design's alternative (rpact's typeBetaSpending).
+  enum class Scale { none, z, hazard_ratio, beta_spending };
   Scale scale = Scale::none;
-  std::vector<double> values; //!< one per interim look (looks - 1)
+  std::vector<double> values; //!< z or hazard_ratio: one per interim look (looks - 1)
   bool binding = false;
+  Boundary::Spending beta_spending = Boundary::Spending::obrien_fleming; //!< beta_spending: the function
+  double beta_parameter = 0.0; //!< beta_spending: HSD gamma or power rho
+  double beta = 0.2;           //!< beta_spending: the type II error spent by the last look
+  //! Whether the bounds are z values in BoundaryPlan::futility_z (given or computed).
+  bool on_z_scale() const { return scale == Scale::z || scale == Scale::beta_spending; }
 };
 
 struct TestPlan {

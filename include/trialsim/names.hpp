@@ -43,6 +43,7 @@ inline constexpr EnumName<Boundary::Family> BOUNDARY_FAMILY_NAMES[] = {
     {Boundary::Family::wang_tsiatis, "wang_tsiatis", "Wang-Tsiatis"},
     {Boundary::Family::nominal, "nominal", "nominal alphas as given"},
     {Boundary::Family::spending, "spending", "Lan-DeMets spending"},
+    {Boundary::Family::user_spending, "user_spending", "user-given alpha spending"},
 };
 
 inline constexpr EnumName<Boundary::Spending> SPENDING_NAMES[] = {

@@ -27,7 +27,7 @@ std::vector<double> lower_bounds(const BoundaryPlan& plan, const Futility& futil
   for (std::size_t k = 0; k < looks; ++k) {
     if (plan.sides == 2) lower[k] = -plan.efficacy_z[k];
     if (k + 1 == looks) continue;
-    if (futility.scale == Futility::Scale::z) lower[k] = std::max(lower[k], plan.futility_z[k]);
+    if (futility.on_z_scale()) lower[k] = std::max(lower[k], plan.futility_z[k]);
     if (futility.scale == Futility::Scale::hazard_ratio) {
       lower[k] = std::max(lower[k], -std::log(futility.values[k]) * std::sqrt(information[k]));
     }

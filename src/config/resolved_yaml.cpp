@@ -187,9 +187,28 @@ YAML::Node boundary_node(const Boundary& boundary) {
         node["parameter"] = number_node(boundary.parameter);
       }
       break;
+    case Boundary::Family::user_spending: node["alpha_spent"] = number_list(boundary.alpha_spent); break;
     case Boundary::Family::obrien_fleming:
     case Boundary::Family::pocock: break; // no parameters
   }
+  return node;
+}
+
+YAML::Node futility_node(const Futility& futility) {
+  YAML::Node node = flow_mapping();
+  switch (futility.scale) {
+    case Futility::Scale::z: node["z"] = number_list(futility.values); break;
+    case Futility::Scale::hazard_ratio: node["hazard_ratio"] = number_list(futility.values); break;
+    case Futility::Scale::beta_spending:
+      node["beta_spending"] = text_node(std::string(name_of(SPENDING_NAMES, futility.beta_spending).key));
+      if (futility.beta_spending == Boundary::Spending::hsd || futility.beta_spending == Boundary::Spending::power) {
+        node["parameter"] = number_node(futility.beta_parameter);
+      }
+      node["beta"] = number_node(futility.beta);
+      break;
+    case Futility::Scale::none: break;
+  }
+  node["binding"] = boolean_node(futility.binding);
   return node;
 }
 
@@ -203,12 +222,7 @@ YAML::Node test_node(const TestPlan& test) {
   node["alpha"] = number_node(test.alpha);
   node["boundary"] = boundary_node(test.boundary);
   node["information_fractions"] = number_list(test.information_fractions);
-  if (test.futility.scale != Futility::Scale::none) {
-    YAML::Node futility = flow_mapping();
-    futility[test.futility.scale == Futility::Scale::z ? "z" : "hazard_ratio"] = number_list(test.futility.values);
-    futility["binding"] = boolean_node(test.futility.binding);
-    node["futility"] = futility;
-  }
+  if (test.futility.scale != Futility::Scale::none) node["futility"] = futility_node(test.futility);
   node["stratified"] = boolean_node(test.stratified);
   if (test.target_power) node["target_power"] = number_node(*test.target_power);
   if (test.milestone < INFINITE_TIME && test.statistic.kind != Statistic::milestone) {

@@ -20,6 +20,7 @@ std::string boundary_name(const Boundary& boundary) {
       name += format(" (%g)", boundary.parameter);
     }
     return name;
+    case Boundary::Family::user_spending:
   case Boundary::Family::nominal:
   case Boundary::Family::obrien_fleming:
   case Boundary::Family::pocock: return name;
@@ -160,18 +161,32 @@ void print_results(std::ostream& out, const Design& design, const Results& resul
 void print_boundaries(std::ostream& out, const Design& design, const BoundaryPlan& plan) {
   print_header(out, design);
   out << '\n';
-  const bool futility = design.test.futility.scale == Futility::Scale::z;
+  const Futility& rule = design.test.futility;
+  const bool futility = rule.on_z_scale();
+  const bool beta_spent = !plan.beta_spent.empty();
   std::vector<std::string> header{"look", "info", "z bound", "nominal alpha", "cumulative alpha"};
-  if (futility) header.push_back(design.test.futility.binding ? "futility z (binding)" : "futility z (non-binding)");
+  if (futility) header.push_back(rule.binding ? "futility z (binding)" : "futility z (non-binding)");
+  if (beta_spent) header.push_back("cumulative beta");
   TextTable table(header);
   for (std::size_t k = 0; k < plan.efficacy_z.size(); ++k) {
     std::vector<std::string> row{design.looks[k].name, format("%.3f", plan.information_fractions[k]),
                                  number(plan.efficacy_z[k], "%.4f"), number(plan.nominal_alpha[k], "%.3g"),
                                  number(plan.alpha_spent[k], "%.5f")};
-    if (futility) row.push_back(number(plan.futility_z[k], "%.4f"));
+    if (futility) row.push_back(k + 1 < plan.efficacy_z.size() ? number(plan.futility_z[k], "%.4f") : "-");
+    if (beta_spent) row.push_back(number(plan.beta_spent[k], "%.5f"));
     table.add_row(std::move(row));
   }
   table.print(out);
+  if (beta_spent) {
+    std::string function(name_of(SPENDING_NAMES, rule.beta_spending).label);
+    if (rule.beta_spending == Boundary::Spending::hsd || rule.beta_spending == Boundary::Spending::power) {
+      function += format(" (%g)", rule.beta_parameter);
+    }
+    out << format(
+        "Futility by beta spending (%s, beta %g): the bounds spend beta under the drift %.4f "
+        "(E[z] = %.4f sqrt(t)),\nwhere the design's power is %.4f.\n",
+        function.c_str(), rule.beta, plan.alternative_drift, plan.alternative_drift, 1.0 - rule.beta);
+  }
 }
 
 } // namespace trialsim

@@ -347,7 +347,7 @@ std::int8_t TrialSimulator::decide(int look, double z, double hr, const std::vec
   if (plan_.sides == 2 && z <= -critical) return HARM;
   if (look + 1 == looks()) return NO_REJECTION;
   const Futility& futility = design_.test.futility;
-  if (futility.scale == Futility::Scale::z && z < plan_.futility_z[k]) return FUTILITY;
+  if (futility.on_z_scale() && z < plan_.futility_z[k]) return FUTILITY;  // given or by beta spending
   if (futility.scale == Futility::Scale::hazard_ratio && hr > futility.values[k]) return FUTILITY;
   return CONTINUE;
 }
