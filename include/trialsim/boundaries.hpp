@@ -26,14 +26,14 @@ struct BoundaryPlan {
   //! own z: efficacy_z, but for a MaxCombo statistic over several looks (plan_boundaries).
   //! Empty: every compared statistic uses efficacy_z.
   std::vector<std::vector<double>> compared_efficacy_z;
-};
-
   //! Beta-spending futility only: cumulative P(stop for futility by look k) under the
   //! alternative, the last look's non-rejection included (ends at beta); empty otherwise.
   std::vector<double> beta_spent;
   //! Beta-spending futility only: the drift theta of that alternative, E[Z_k] = theta sqrt(t_k),
   //! at which the futility and efficacy bounds meet at the last look (NaN otherwise).
   double alternative_drift = std::numeric_limits<double>::quiet_NaN();
+};
+
 //! Probabilities of first crossing the upper / lower boundary at each look.
 struct CrossingProbabilities {
   std::vector<double> upper; //!< P(continue to k, Z_k >= upper[k])

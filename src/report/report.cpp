@@ -20,7 +20,7 @@ std::string boundary_name(const Boundary& boundary) {
       name += format(" (%g)", boundary.parameter);
     }
     return name;
-    case Boundary::Family::user_spending:
+  case Boundary::Family::user_spending:
   case Boundary::Family::nominal:
   case Boundary::Family::obrien_fleming:
   case Boundary::Family::pocock: return name;
