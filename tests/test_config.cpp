@@ -771,17 +771,17 @@ TEST(Config, BadInputIsRejectedWithTheExactMessage) {
        "test.yaml:24: test.futility.beta_spending: beta-spending futility needs a one-sided test (test.sides: 1), as "
        "rpact computes it; with a two-sided test give futility z: [...] or hazard_ratio: [...]"},
       {"  sides: 2", "  sides: 1\n  futility: {beta_spending: power}",
-       "test.yaml:22: test.futility.parameter: is required"},
+       "test.yaml:23: test.futility.parameter: is required"},
       {"  sides: 2", "  sides: 1\n  futility: {beta_spending: pocock, parameter: 2}",
-       "test.yaml:22: test.futility.parameter: only used by the hsd and power spending functions"},
+       "test.yaml:23: test.futility.parameter: only used by the hsd and power spending functions"},
       {"  sides: 2", "  sides: 1\n  futility: {beta_spending: pocock, beta: 0.96}",
-       "test.yaml:22: test.futility.beta: beta (0.96) must be below 1 - test.alpha (0.95)"},
+       "test.yaml:23: test.futility.beta: beta (0.96) must be below 1 - test.alpha (0.95)"},
       {"  sides: 2", "  sides: 1\n  futility: {z: [0], beta: 0.1}",
-       "test.yaml:22: test.futility.beta: only used with beta_spending"},
+       "test.yaml:23: test.futility.beta: only used with beta_spending"},
       {"  sides: 2", "  sides: 1\n  futility: {z: [0], beta_spending: pocock}",
-       "test.yaml:22: test.futility: give only one of z, hazard_ratio, beta_spending"},
+       "test.yaml:23: test.futility.beta_spending: give only one of z, hazard_ratio, beta_spending"},
       {"  sides: 2", "  sides: 1\n  futility: {beta_spending: pocock, binding: true}",
-       "test.yaml:22: test.futility.binding: binding beta-spending futility needs an alpha-spending boundary "
+       "test.yaml:23: test.futility.binding: binding beta-spending futility needs an alpha-spending boundary "
        "(family spending or user_spending), as in rpact"},
       {"  alpha: 0.05", "  alpha: 0.05\n  boundary: {family: user_spending, alpha_spent: [0.01]}",
        "test.yaml:24: test.boundary.alpha_spent: must give one value per look (2), got 1"},

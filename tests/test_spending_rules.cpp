@@ -16,6 +16,7 @@
 
 #include <cmath>
 #include <iostream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -54,8 +55,9 @@ test:
   statistic: logrank
   sides: 1
   alpha: 0.025
-)" + test_block + "simulation: {replicates: " +
-                           std::to_string(replicates) + ", seed: " + std::to_string(seed) + "}\n";
+)" + test_block +
+                           "simulation: {replicates: " + std::to_string(replicates) +
+                           ", seed: " + std::to_string(seed) + "}\n";
   return parse_design(yaml, "test.yaml");
 }
 
@@ -85,7 +87,9 @@ void check_rule(const std::string& label, const std::string& test_block, double 
               << results.power << " (analytic " << expected.power << ", SE " << se << ", " << replicates
               << " replicates)\n";
     EXPECT_NEAR(results.power, expected.power, 3.0 * se) << label << " HR " << hazard_ratio;
-    if (null) EXPECT_LE(expected.power, design.test.alpha + 1e-9) << label;
+    if (null) {
+      EXPECT_LE(expected.power, design.test.alpha + 1e-9) << label;
+    }
     for (std::size_t k = 0; k + 1 < EVENTS.size(); ++k) {
       const double futility = expected.other_stop[k];
       const double futility_se = se_of(futility, replicates);

@@ -53,6 +53,11 @@ inline constexpr EnumName<Boundary::Spending> SPENDING_NAMES[] = {
     {Boundary::Spending::power, "power", "power family"},
 };
 
+//! Whether a spending function takes a parameter (HSD gamma, power rho).
+constexpr bool takes_parameter(Boundary::Spending function) {
+  return function == Boundary::Spending::hsd || function == Boundary::Spending::power;
+}
+
 //! The entry of `value` in its table; a value missing from its table is a programming error.
 template <class Enum, std::size_t N>
 constexpr const EnumName<Enum>& name_of(const EnumName<Enum> (&table)[N], Enum value) {

@@ -174,6 +174,12 @@ YAML::Node compare_node(const std::vector<StatisticSpec>& compare) {
   return list;
 }
 
+// A spending function under `key`, with its parameter when it takes one.
+void add_spending(YAML::Node& node, const char* key, Boundary::Spending function, double parameter) {
+  node[key] = text_node(std::string(name_of(SPENDING_NAMES, function).key));
+  if (takes_parameter(function)) node["parameter"] = number_node(parameter);
+}
+
 YAML::Node boundary_node(const Boundary& boundary) {
   YAML::Node node = flow_mapping();
   node["family"] = text_node(std::string(name_of(BOUNDARY_FAMILY_NAMES, boundary.family).key));
@@ -181,12 +187,7 @@ YAML::Node boundary_node(const Boundary& boundary) {
     case Boundary::Family::haybittle_peto: node["interim_z"] = number_node(boundary.interim_z); break;
     case Boundary::Family::wang_tsiatis: node["parameter"] = number_node(boundary.parameter); break;
     case Boundary::Family::nominal: node["alpha"] = number_list(boundary.nominal_alpha); break;
-    case Boundary::Family::spending:
-      node["function"] = text_node(std::string(name_of(SPENDING_NAMES, boundary.spending).key));
-      if (boundary.spending == Boundary::Spending::hsd || boundary.spending == Boundary::Spending::power) {
-        node["parameter"] = number_node(boundary.parameter);
-      }
-      break;
+    case Boundary::Family::spending: add_spending(node, "function", boundary.spending, boundary.parameter); break;
     case Boundary::Family::user_spending: node["alpha_spent"] = number_list(boundary.alpha_spent); break;
     case Boundary::Family::obrien_fleming:
     case Boundary::Family::pocock: break; // no parameters
@@ -200,10 +201,7 @@ YAML::Node futility_node(const Futility& futility) {
     case Futility::Scale::z: node["z"] = number_list(futility.values); break;
     case Futility::Scale::hazard_ratio: node["hazard_ratio"] = number_list(futility.values); break;
     case Futility::Scale::beta_spending:
-      node["beta_spending"] = text_node(std::string(name_of(SPENDING_NAMES, futility.beta_spending).key));
-      if (futility.beta_spending == Boundary::Spending::hsd || futility.beta_spending == Boundary::Spending::power) {
-        node["parameter"] = number_node(futility.beta_parameter);
-      }
+      add_spending(node, "beta_spending", futility.beta_spending, futility.beta_parameter);
       node["beta"] = number_node(futility.beta);
       break;
     case Futility::Scale::none: break;

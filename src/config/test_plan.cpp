@@ -44,7 +44,7 @@ std::vector<std::string> family_keys(Boundary::Family family) {
 void read_spending(const Field& holder, const Field& function, Boundary::Spending& spending, double& value) {
   spending = read_enum(function, SPENDING_NAMES);
   const Field parameter = holder.child("parameter");
-  if (spending == Boundary::Spending::obrien_fleming || spending == Boundary::Spending::pocock) {
+  if (!takes_parameter(spending)) {
     if (parameter.present()) parameter.fail("only used by the hsd and power spending functions");
     return;
   }

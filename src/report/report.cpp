@@ -9,17 +9,20 @@ namespace trialsim {
 
 namespace {
 
+// "Hwang-Shih-DeCani (-4)": a spending function with its parameter when it takes one.
+std::string spending_label(Boundary::Spending function, double parameter) {
+  std::string label(name_of(SPENDING_NAMES, function).label);
+  if (takes_parameter(function)) label += format(" (%g)", parameter);
+  return label;
+}
+
 std::string boundary_name(const Boundary& boundary) {
   std::string name(name_of(BOUNDARY_FAMILY_NAMES, boundary.family).label);
   switch (boundary.family) {
   case Boundary::Family::haybittle_peto: return name + format(" (interim z %.3g)", boundary.interim_z);
   case Boundary::Family::wang_tsiatis: return name + format(" (Delta %.3g)", boundary.parameter);
   case Boundary::Family::spending:
-    name += ", " + std::string(name_of(SPENDING_NAMES, boundary.spending).label);
-    if (boundary.spending == Boundary::Spending::hsd || boundary.spending == Boundary::Spending::power) {
-      name += format(" (%g)", boundary.parameter);
-    }
-    return name;
+    return name + ", " + spending_label(boundary.spending, boundary.parameter);
   case Boundary::Family::user_spending:
   case Boundary::Family::nominal:
   case Boundary::Family::obrien_fleming:
@@ -178,10 +181,7 @@ void print_boundaries(std::ostream& out, const Design& design, const BoundaryPla
   }
   table.print(out);
   if (beta_spent) {
-    std::string function(name_of(SPENDING_NAMES, rule.beta_spending).label);
-    if (rule.beta_spending == Boundary::Spending::hsd || rule.beta_spending == Boundary::Spending::power) {
-      function += format(" (%g)", rule.beta_parameter);
-    }
+    const std::string function = spending_label(rule.beta_spending, rule.beta_parameter);
     out << format(
         "Futility by beta spending (%s, beta %g): the bounds spend beta under the drift %.4f "
         "(E[z] = %.4f sqrt(t)),\nwhere the design's power is %.4f.\n",

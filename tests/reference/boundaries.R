@@ -26,17 +26,7 @@ suppressPackageStartupMessages({
 data_dir <- file.path("tests", "data")
 stopifnot(dir.exists(data_dir))
 
-# The shortest decimal that reads back as the same double.
-number <- function(x) {
-  vapply(x, function(v) {
-    if (is.na(v)) return("NA")
-    for (digits in 15:17) {
-      text <- trimws(formatC(v, digits = digits, format = "g"))
-      if (as.numeric(text) == v) return(text)
-    }
-    text
-  }, character(1))
-}
+source(file.path("tests", "reference", "shortest_decimal.R"))  # number()
 
 write_csv <- function(file, comment_lines, frame) {
   path <- file.path(data_dir, file)
