@@ -520,7 +520,8 @@ TEST(Config, TestPlanChoices) {
 
 TEST(Config, BetaSpendingFutilityAndUserAlphaSpending) {
   const std::string one_sided = "  sides: 1\n  alpha: 0.025\n";
-  const Design beta = parse(replaced(GOOD, "  sides: 2\n  alpha: 0.05\n", one_sided + R"(  boundary: {family: spending, function: obrien_fleming}
+  const Design beta = parse(replaced(GOOD, "  sides: 2\n  alpha: 0.05\n",
+                                     one_sided + R"(  boundary: {family: spending, function: obrien_fleming}
   futility: {beta_spending: hsd, parameter: -2, beta: 0.1, binding: true}
 )"));
   EXPECT_EQ(beta.test.futility.scale, Futility::Scale::beta_spending);
@@ -830,7 +831,8 @@ TEST(Config, BadInputIsRejectedWithTheExactMessage) {
        "test.yaml:24: test.compare[0]: is the design's own statistic (test.statistic), which is always decided"},
       {"  alpha: 0.05", "  alpha: 0.05\n  compare: [cox_wald, {statistic: cox_wald}]",
        "test.yaml:24: test.compare[1]: repeats an earlier statistic"},
-      {"  alpha: 0.05", "  alpha: 0.05\n  compare: [cox_wald, cox_score, cox_lr, maxcombo, rmst, milestone, fleming_harrington]",
+      {"  alpha: 0.05",
+       "  alpha: 0.05\n  compare: [cox_wald, cox_score, cox_lr, maxcombo, rmst, milestone, fleming_harrington]",
        "test.yaml:24: test.compare: must list 1 to 6 statistics, got 7"},
       {"  alpha: 0.05", "  alpha: 0.05\n  compare: [{statistic: rmst, rho: 1}]",
        "test.yaml:24: test.compare[0].rho: only used with statistic fleming_harrington, not rmst"},

@@ -21,8 +21,7 @@ std::string boundary_name(const Boundary& boundary) {
   switch (boundary.family) {
   case Boundary::Family::haybittle_peto: return name + format(" (interim z %.3g)", boundary.interim_z);
   case Boundary::Family::wang_tsiatis: return name + format(" (Delta %.3g)", boundary.parameter);
-  case Boundary::Family::spending:
-    return name + ", " + spending_label(boundary.spending, boundary.parameter);
+  case Boundary::Family::spending: return name + ", " + spending_label(boundary.spending, boundary.parameter);
   case Boundary::Family::user_spending:
   case Boundary::Family::nominal:
   case Boundary::Family::obrien_fleming:
