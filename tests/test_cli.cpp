@@ -163,6 +163,22 @@ TEST_F(CliTest, CheckAndBoundaries) {
   EXPECT_NE(boundaries.out.find("0.048"), std::string::npos) << boundaries.out;
 }
 
+TEST_F(CliTest, BoundariesPrintTheBetaSpendingFutilityBounds) {
+  // Looks at half and all the information, one-sided 0.025, O'Brien-Fleming-type alpha and
+  // beta spending (beta 0.2), non-binding: rpact 3.3.4 gives critical values 2.9626 and
+  // 1.9686 and the futility bound 0.5594 (tests/data/boundaries_beta_spending.csv has the
+  // full-precision values of such designs); beta spent 0.06993 by the interim, 0.2 in all.
+  const Command boundaries = trialsim("boundaries " + SOURCE +
+                                      "/configs/danger_shock_event_driven.yaml --set "
+                                      "'test.boundary={family: spending, function: obrien_fleming}' --set "
+                                      "'test.futility={beta_spending: obrien_fleming, beta: 0.2}'");
+  ASSERT_EQ(boundaries.exit_code, 0) << boundaries.err;
+  for (const char* expected : {"futility z (non-binding)", "cumulative beta", "2.9626", "1.9686", "0.5594", "0.06993",
+                               "0.20000", "Futility by beta spending (O'Brien-Fleming type, beta 0.2)"}) {
+    EXPECT_NE(boundaries.out.find(expected), std::string::npos) << expected << " in\n" << boundaries.out;
+  }
+}
+
 struct BadDesign {
   const char* label;
   const char* from;

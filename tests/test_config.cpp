@@ -128,10 +128,14 @@ void expect_same_test(const TestPlan& a, const TestPlan& b) {
   EXPECT_EQ(a.boundary.parameter, b.boundary.parameter);
   EXPECT_EQ(a.boundary.interim_z, b.boundary.interim_z);
   EXPECT_EQ(a.boundary.nominal_alpha, b.boundary.nominal_alpha);
+  EXPECT_EQ(a.boundary.alpha_spent, b.boundary.alpha_spent);
   EXPECT_EQ(a.information_fractions, b.information_fractions);
   EXPECT_EQ(a.futility.scale, b.futility.scale);
   EXPECT_EQ(a.futility.values, b.futility.values);
   EXPECT_EQ(a.futility.binding, b.futility.binding);
+  EXPECT_EQ(a.futility.beta_spending, b.futility.beta_spending);
+  EXPECT_EQ(a.futility.beta_parameter, b.futility.beta_parameter);
+  EXPECT_EQ(a.futility.beta, b.futility.beta);
   EXPECT_EQ(a.stratified, b.stratified);
   EXPECT_EQ(a.milestone, b.milestone);
 }
@@ -515,6 +519,34 @@ TEST(Config, TestPlanChoices) {
   for (const Design* each : {&hp, &wt, &nominal, &power}) expect_round_trip(*each);
 }
 
+TEST(Config, BetaSpendingFutilityAndUserAlphaSpending) {
+  const std::string one_sided = "  sides: 1\n  alpha: 0.025\n";
+  const Design beta = parse(replaced(GOOD, "  sides: 2\n  alpha: 0.05\n",
+                                     one_sided + R"(  boundary: {family: spending, function: obrien_fleming}
+  futility: {beta_spending: hsd, parameter: -2, beta: 0.1, binding: true}
+)"));
+  EXPECT_EQ(beta.test.futility.scale, Futility::Scale::beta_spending);
+  EXPECT_EQ(beta.test.futility.beta_spending, Boundary::Spending::hsd);
+  EXPECT_EQ(beta.test.futility.beta_parameter, -2.0);
+  EXPECT_EQ(beta.test.futility.beta, 0.1);
+  EXPECT_TRUE(beta.test.futility.binding);
+  EXPECT_TRUE(beta.test.futility.values.empty());
+  // beta defaults to 1 - target_power, else to rpact's 0.2.
+  const Design by_power = parse(replaced(GOOD, "  sides: 2\n  alpha: 0.05\n", one_sided + R"(  target_power: 0.9
+  futility: {beta_spending: obrien_fleming}
+)"));
+  EXPECT_NEAR(by_power.test.futility.beta, 0.1, 1e-15);
+  EXPECT_FALSE(by_power.test.futility.binding);
+  const Design by_default =
+      parse(replaced(GOOD, "  sides: 2\n  alpha: 0.05\n", one_sided + "  futility: {beta_spending: pocock}\n"));
+  EXPECT_EQ(by_default.test.futility.beta, 0.2);
+  const Design user = parse(replaced(GOOD, "  alpha: 0.05\n",
+                                     "  alpha: 0.05\n  boundary: {family: user_spending, alpha_spent: [0, 0.05]}\n"));
+  EXPECT_EQ(user.test.boundary.family, Boundary::Family::user_spending);
+  EXPECT_EQ(user.test.boundary.alpha_spent, (std::vector<double>{0.0, 0.05}));
+  for (const Design* each : {&beta, &by_power, &by_default, &user}) expect_round_trip(*each);
+}
+
 TEST(Config, OptionalBlocksAndTheirDefaults) {
   const Design d = parse(GOOD + R"(time_unit: week
 dropout:
@@ -727,7 +759,7 @@ TEST(Config, BadInputIsRejectedWithTheExactMessage) {
        "the ratio), got 4"},
       {"  alpha: 0.05", "  alpha: 0.05\n  boundary: {family: obf}",
        "test.yaml:24: test.boundary.family: unknown value 'obf'; allowed: obrien_fleming, pocock, haybittle_peto, "
-       "wang_tsiatis, nominal, spending"},
+       "wang_tsiatis, nominal, spending, user_spending"},
       {"  alpha: 0.05", "  alpha: 0.05\n  boundary: {family: pocock, interim_z: 3}",
        "test.yaml:24: test.boundary.interim_z: unknown key 'interim_z'; allowed: family (with family pocock)"},
       {"  alpha: 0.05", "  alpha: 0.05\n  boundary: {family: nominal, alpha: [0.0052, 0.01, 0.048]}",
@@ -738,6 +770,29 @@ TEST(Config, BadInputIsRejectedWithTheExactMessage) {
        "test.yaml:24: test.futility.binding: a binding futility boundary needs a one-sided test (test.sides: 1)"},
       {"  alpha: 0.05", "  alpha: 0.05\n  futility: {z: [0, 0]}",
        "test.yaml:24: test.futility.z: must give one value per interim look (1), got 2"},
+      {"  alpha: 0.05", "  alpha: 0.05\n  futility: {beta_spending: obrien_fleming}",
+       "test.yaml:24: test.futility.beta_spending: beta-spending futility needs a one-sided test (test.sides: 1), as "
+       "rpact computes it; with a two-sided test give futility z: [...] or hazard_ratio: [...]"},
+      {"  sides: 2", "  sides: 1\n  futility: {beta_spending: power}",
+       "test.yaml:23: test.futility.parameter: is required"},
+      {"  sides: 2", "  sides: 1\n  futility: {beta_spending: pocock, parameter: 2}",
+       "test.yaml:23: test.futility.parameter: only used by the hsd and power spending functions"},
+      {"  sides: 2", "  sides: 1\n  futility: {beta_spending: pocock, beta: 0.96}",
+       "test.yaml:23: test.futility.beta: beta (0.96) must be below 1 - test.alpha (0.95)"},
+      {"  sides: 2", "  sides: 1\n  futility: {z: [0], beta: 0.1}",
+       "test.yaml:23: test.futility.beta: only used with beta_spending"},
+      {"  sides: 2", "  sides: 1\n  futility: {z: [0], beta_spending: pocock}",
+       "test.yaml:23: test.futility.beta_spending: give only one of z, hazard_ratio, beta_spending"},
+      {"  sides: 2", "  sides: 1\n  futility: {beta_spending: pocock, binding: true}",
+       "test.yaml:23: test.futility.binding: binding beta-spending futility needs an alpha-spending boundary "
+       "(family spending or user_spending), as in rpact"},
+      {"  alpha: 0.05", "  alpha: 0.05\n  boundary: {family: user_spending, alpha_spent: [0.01]}",
+       "test.yaml:24: test.boundary.alpha_spent: must give one value per look (2), got 1"},
+      {"  alpha: 0.05", "  alpha: 0.05\n  boundary: {family: user_spending, alpha_spent: [0.03, 0.02]}",
+       "test.yaml:24: test.boundary.alpha_spent[1]: must be cumulative: non-decreasing in [0.03, test.alpha = 0.05], "
+       "got 0.02"},
+      {"  alpha: 0.05", "  alpha: 0.05\n  boundary: {family: user_spending, alpha_spent: [0.01, 0.04]}",
+       "test.yaml:24: test.boundary.alpha_spent[1]: the last look spends all of test.alpha (0.05), got 0.04"},
       {"  alpha: 0.05", "  alpha: 0.05\n  information_fractions: [0.5, 0.9]",
        "test.yaml:24: test.information_fractions[1]: the last look's fraction must be 1, got 0.9"},
       {"  sides: 2\n  alpha: 0.05", "  sides: 1\n  alpha: 0.6",
@@ -778,7 +833,8 @@ TEST(Config, BadInputIsRejectedWithTheExactMessage) {
        "test.yaml:24: test.compare[0]: is the design's own statistic (test.statistic), which is always decided"},
       {"  alpha: 0.05", "  alpha: 0.05\n  compare: [cox_wald, {statistic: cox_wald}]",
        "test.yaml:24: test.compare[1]: repeats an earlier statistic"},
-      {"  alpha: 0.05", "  alpha: 0.05\n  compare: [cox_wald, cox_score, cox_lr, maxcombo, rmst, milestone, fleming_harrington]",
+      {"  alpha: 0.05",
+       "  alpha: 0.05\n  compare: [cox_wald, cox_score, cox_lr, maxcombo, rmst, milestone, fleming_harrington]",
        "test.yaml:24: test.compare: must list 1 to 6 statistics, got 7"},
       {"  alpha: 0.05", "  alpha: 0.05\n  compare: [{statistic: rmst, rho: 1}]",
        "test.yaml:24: test.compare[0].rho: only used with statistic fleming_harrington, not rmst"},

@@ -6,6 +6,7 @@
 //! ch. 19): Z_k ~ N(drift * sqrt(t_k), 1), cov(Z_j, Z_k) = sqrt(t_j / t_k), t_j <= t_k.
 //! Pure functions of their arguments: no random numbers, no I/O.
 
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -30,6 +31,12 @@ struct BoundaryPlan {
   //! E[Z at the last look] under the design's hazard ratio HR, -ln(HR / HR0) sqrt(r (1 - r) D).
   double planned_final_events = 0.0;
   double design_drift = 0.0;
+  //! Beta-spending futility only: cumulative P(stop for futility by look k) under the
+  //! alternative, the last look's non-rejection included (ends at beta); empty otherwise.
+  std::vector<double> beta_spent;
+  //! Beta-spending futility only: the drift theta of that alternative, E[Z_k] = theta sqrt(t_k),
+  //! at which the futility and efficacy bounds meet at the last look (NaN otherwise).
+  double alternative_drift = std::numeric_limits<double>::quiet_NaN();
 };
 
 //! Probabilities of first crossing the upper / lower boundary at each look.
@@ -48,6 +55,10 @@ CrossingProbabilities crossing_probabilities(std::span<const double> information
 //! fractions, including the futility boundary (binding or not).
 //! Two-sided designs are symmetric: alpha / 2 in each tail, and the spending
 //! functions are applied to alpha / 2 per tail (as gsDesign and rpact do).
+//! Beta-spending futility (one-sided tests) follows rpact 3.3.4's
+//! getDesignGroupSequential(typeBetaSpending =): the futility bound of look k spends
+//! beta(t_k) - beta(t_{k-1}) under the drift at which the last look's futility and
+//! efficacy bounds coincide; a binding one enters the efficacy recursion.
 BoundaryPlan compute_boundaries(const TestPlan& test, std::span<const double> information_fractions);
 
 //! Cumulative alpha spent by time t in [0, 1] for a one-sided level `alpha`.

@@ -21,9 +21,9 @@ inline constexpr double INFINITE_TIME = std::numeric_limits<double>::infinity();
 struct BaseHazard {
   enum class Family { piecewise_exponential, weibull };
   Family family = Family::piecewise_exponential;
-  std::vector<double> breaks{0.0};  //!< interval starts; breaks[0] == 0, strictly increasing
-  std::vector<double> hazards{0.0}; //!< hazard on each interval; the last one extends forever
-  double weibull_shape = 1.0;       //!< H0(t) = (t / scale)^shape
+  std::vector<double> breaks{0.0};   //!< interval starts; breaks[0] == 0, strictly increasing
+  std::vector<double> hazards{0.0};  //!< hazard on each interval; the last one extends forever
+  double weibull_shape = 1.0;        //!< H0(t) = (t / scale)^shape
   double weibull_scale = 1.0;
 };
 
@@ -36,8 +36,8 @@ struct BaseHazard {
 struct SurvivalModel {
   BaseHazard base;
   double cure_fraction = 0.0;
-  std::vector<double> ratio_breaks{0.0};  //!< starts of the hazard-ratio intervals
-  std::vector<double> hazard_ratios{1.0}; //!< one per interval; the last extends forever
+  std::vector<double> ratio_breaks{0.0};   //!< starts of the hazard-ratio intervals
+  std::vector<double> hazard_ratios{1.0};  //!< one per interval; the last extends forever
 };
 
 struct Arm {
@@ -51,9 +51,9 @@ struct Stratum {
 };
 
 struct Allocation {
-  std::array<int, 2> ratio{1, 1}; //!< control : treatment
-  int block_size = 4;             //!< 0 = simple randomisation
-  std::vector<Stratum> strata;    //!< at least one (a single "all" stratum when none given)
+  std::array<int, 2> ratio{1, 1};  //!< control : treatment
+  int block_size = 4;              //!< 0 = simple randomisation
+  std::vector<Stratum> strata;     //!< at least one (a single "all" stratum when none given)
 };
 
 //! Arrival rate from `from` until the next period starts (the last extends forever).
@@ -73,8 +73,8 @@ struct Site {
 //! A named enrolment timeline (`enrollment.timelines`): rates or sites, as given.
 struct Timeline {
   std::string name;
-  std::vector<RatePeriod> periods; //!< summed piecewise-constant rate
-  std::vector<Site> sites;         //!< empty when given as rates
+  std::vector<RatePeriod> periods;  //!< summed piecewise-constant rate
+  std::vector<Site> sites;          //!< empty when given as rates
 };
 
 struct Enrollment {
@@ -84,36 +84,36 @@ struct Enrollment {
   enum class Arrivals { poisson, deterministic };
   int sample_size = 0;
   Arrivals arrivals = Arrivals::poisson;
-  std::vector<RatePeriod> periods; //!< summed piecewise-constant rate, periods[0].from == 0
-  std::vector<Site> sites;         //!< empty when rates were given directly
-  std::string timeline;            //!< the named timeline in use; empty when rates or sites are given directly
-  std::vector<Timeline> timelines; //!< every named timeline, in the order given
+  std::vector<RatePeriod> periods;  //!< summed piecewise-constant rate, periods[0].from == 0
+  std::vector<Site> sites;          //!< empty when rates were given directly
+  std::string timeline;             //!< the named timeline in use; empty when rates or sites are given directly
+  std::vector<Timeline> timelines;  //!< every named timeline, in the order given
 };
 
 //! What makes a look happen, in calendar time of the simulated trial.
 struct Trigger {
   enum class Kind {
-    events,              //!< `value` analysed events have occurred
-    time,                //!< calendar time `value`
-    enrolled,            //!< `value` patients randomised
-    completed_follow_up, //!< `value` patients have completed the fixed follow-up
-    all_completed,       //!< every patient has completed follow-up (or the trial's data end)
+    events,               //!< `value` analysed events have occurred
+    time,                 //!< calendar time `value`
+    enrolled,             //!< `value` patients randomised
+    completed_follow_up,  //!< `value` patients have completed the fixed follow-up
+    all_completed,        //!< every patient has completed follow-up (or the trial's data end)
   };
   Kind kind = Kind::time;
   double value = 0.0;
 };
 
 enum class Population {
-  all_randomised,  //!< everyone randomised before the cut-off, censored at it
-  first_completed, //!< only the first n patients (n of a completed_follow_up trigger)
+  all_randomised,   //!< everyone randomised before the cut-off, censored at it
+  first_completed,  //!< only the first n patients (n of a completed_follow_up trigger)
 };
 
 struct Look {
   std::string name;
-  std::vector<Trigger> triggers; //!< one or more
+  std::vector<Trigger> triggers;  //!< one or more
   enum class Combine { first, last };
-  Combine combine = Combine::first; //!< with several triggers: whichever comes first / last
-  double lag = 0.0;                 //!< added to the trigger time
+  Combine combine = Combine::first;  //!< with several triggers: whichever comes first / last
+  double lag = 0.0;                  //!< added to the trigger time
   Population population = Population::all_randomised;
 };
 
@@ -133,39 +133,49 @@ inline constexpr int MAX_COMBO_COMPONENTS = 4;
 //! One statistic with its parameters, as the design's test or one of `test.compare`.
 struct StatisticSpec {
   Statistic kind = Statistic::logrank;
-  FlemingHarringtonWeight weight;                     //!< fleming_harrington
-  std::vector<FlemingHarringtonWeight> components;    //!< maxcombo: 1 to MAX_COMBO_COMPONENTS weights
-  double landmark = INFINITE_TIME;                    //!< milestone: the landmark; rmst: tau
+  FlemingHarringtonWeight weight;                   //!< fleming_harrington
+  std::vector<FlemingHarringtonWeight> components;  //!< maxcombo: 1 to MAX_COMBO_COMPONENTS weights
+  double landmark = INFINITE_TIME;                  //!< milestone: the landmark; rmst: tau
   bool operator==(const StatisticSpec&) const = default;
 };
 enum class Ties { breslow, efron };
 
 struct Boundary {
-  enum class Family { nominal, haybittle_peto, obrien_fleming, pocock, wang_tsiatis, spending };
+  enum class Family { nominal, haybittle_peto, obrien_fleming, pocock, wang_tsiatis, spending, user_spending };
   enum class Spending { obrien_fleming, pocock, hsd, power };
   Family family = Family::obrien_fleming;
   Spending spending = Spending::obrien_fleming;
-  double parameter = 0.0;           //!< HSD gamma, power rho, or Wang-Tsiatis Delta
-  double interim_z = 3.0;           //!< Haybittle-Peto interim critical value
-  std::vector<double> nominal_alpha; //!< per look, as given (sides-sided p-value thresholds)
+  double parameter = 0.0;             //!< HSD gamma, power rho, or Wang-Tsiatis Delta
+  double interim_z = 3.0;             //!< Haybittle-Peto interim critical value
+  std::vector<double> nominal_alpha;  //!< per look, as given (sides-sided p-value thresholds)
   //! Where the spending function is evaluated (spending family only): at the planned
   //! information fractions; at each simulated trial's observed information, counted in
   //! events for event-driven looks and in patients for patient-count looks (`observed`);
   //! or in events over the planned final events whatever the triggers (`observed_events`).
   enum class Information { planned, observed, observed_events };
   Information information = Information::planned;
+  //! user_spending: cumulative type I error spent by each look (sides-sided), the last == alpha;
+  //! a look that spends nothing has no efficacy stop (critical value +infinity).
+  std::vector<double> alpha_spent;
 };
 
 struct Futility {
+  //! z and hazard_ratio: bounds as given; beta_spending: z bounds computed by spending the
+  //! type II error `beta` under the design's alternative (rpact's typeBetaSpending);
   //! conditional_power: stop when the conditional power at the look is below the value.
-  enum class Scale { none, z, hazard_ratio, conditional_power };
+  enum class Scale { none, z, hazard_ratio, conditional_power, beta_spending };
   //! The effect the conditional power assumes for the rest of the trial: the design's
   //! hazard ratio, or the current trend (the estimate at the look).
   enum class Effect { design, trend };
   Scale scale = Scale::none;
-  std::vector<double> values; //!< one per interim look (looks - 1)
+  std::vector<double> values;      //!< z, hazard_ratio or conditional_power: one per interim look (looks - 1)
   Effect effect = Effect::design;  //!< conditional_power only
   bool binding = false;
+  Boundary::Spending beta_spending = Boundary::Spending::obrien_fleming;  //!< beta_spending: the function
+  double beta_parameter = 0.0;                                            //!< beta_spending: HSD gamma or power rho
+  double beta = 0.2;  //!< beta_spending: the type II error spent by the last look
+  //! Whether the bounds are z values in BoundaryPlan::futility_z (given or computed).
+  bool on_z_scale() const { return scale == Scale::z || scale == Scale::beta_spending; }
 };
 
 struct TestPlan {
@@ -175,7 +185,7 @@ struct TestPlan {
   std::vector<StatisticSpec> compare;
   Ties ties = Ties::efron;
   int sides = 2;
-  double alpha = 0.05; //!< overall, of the `sides`-sided test
+  double alpha = 0.05;  //!< overall, of the `sides`-sided test
   Boundary boundary;
   //! Planned information fraction per look (last == 1); given, or derived from the triggers.
   std::vector<double> information_fractions;
@@ -191,8 +201,8 @@ struct TestPlan {
   //! that every scenario runs the same procedure.
   std::optional<double> design_hazard_ratio;
   std::optional<double> planned_final_events;
-  bool stratified = false;              //!< stratified log-rank / Cox by allocation strata
-  std::optional<double> target_power;   //!< the power the design was sized for (trialsim design)
+  bool stratified = false;             //!< stratified log-rank / Cox by allocation strata
+  std::optional<double> target_power;  //!< the power the design was sized for (trialsim design)
   //! Landmark of the milestone statistic and of the analytic landmark mortality.
   double milestone = INFINITE_TIME;
 };
@@ -205,22 +215,22 @@ struct Simulation {
 struct Design {
   std::string name;
   std::string time_unit = "day";
-  std::optional<std::string> start_date; //!< ISO yyyy-mm-dd, for showing dates
+  std::optional<std::string> start_date;  //!< ISO yyyy-mm-dd, for showing dates
   std::array<Arm, 2> arms;
   Allocation allocation;
   Enrollment enrollment;
-  std::optional<double> fixed_follow_up; //!< absent: followed until the cut-off
+  std::optional<double> fixed_follow_up;  //!< absent: followed until the cut-off
   //! survival[stratum][arm]; one row per allocation stratum.
   std::vector<std::array<SurvivalModel, 2>> survival;
   //! Dropout (censoring) law per arm; absent = no loss to follow-up.
   std::array<std::optional<SurvivalModel>, 2> dropout;
-  std::array<double, 2> crossover{0.0, 0.0}; //!< P(receive the other arm), from control / treatment
-  double exclusion = 0.0;                    //!< P(randomised but not analysed)
-  bool as_treated = false;                   //!< analyse by arm received instead of assigned
+  std::array<double, 2> crossover{0.0, 0.0};  //!< P(receive the other arm), from control / treatment
+  double exclusion = 0.0;                     //!< P(randomised but not analysed)
+  bool as_treated = false;                    //!< analyse by arm received instead of assigned
   std::vector<Look> looks;
   TestPlan test;
   Simulation simulation;
-  std::string resolved_yaml; //!< the whole design, every default filled in
+  std::string resolved_yaml;  //!< the whole design, every default filled in
 };
 
-} // namespace trialsim
+}  // namespace trialsim

@@ -43,6 +43,7 @@ inline constexpr EnumName<Boundary::Family> BOUNDARY_FAMILY_NAMES[] = {
     {Boundary::Family::wang_tsiatis, "wang_tsiatis", "Wang-Tsiatis"},
     {Boundary::Family::nominal, "nominal", "nominal alphas as given"},
     {Boundary::Family::spending, "spending", "Lan-DeMets spending"},
+    {Boundary::Family::user_spending, "user_spending", "user-given alpha spending"},
 };
 
 inline constexpr EnumName<Boundary::Spending> SPENDING_NAMES[] = {
@@ -62,6 +63,10 @@ inline constexpr EnumName<Futility::Effect> CONDITIONAL_POWER_EFFECT_NAMES[] = {
     {Futility::Effect::design, "design", "under the design effect"},
     {Futility::Effect::trend, "trend", "under the current trend"},
 };
+//! Whether a spending function takes a parameter (HSD gamma, power rho).
+constexpr bool takes_parameter(Boundary::Spending function) {
+  return function == Boundary::Spending::hsd || function == Boundary::Spending::power;
+}
 
 //! The entry of `value` in its table; a value missing from its table is a programming error.
 template <class Enum, std::size_t N>

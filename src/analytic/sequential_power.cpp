@@ -27,7 +27,7 @@ std::vector<double> lower_bounds(const BoundaryPlan& plan, const Futility& futil
   for (std::size_t k = 0; k < looks; ++k) {
     if (plan.sides == 2) lower[k] = -plan.efficacy_z[k];
     if (k + 1 == looks) continue;
-    if (futility.scale == Futility::Scale::z || futility.scale == Futility::Scale::conditional_power)
+    if (futility.on_z_scale() || futility.scale == Futility::Scale::conditional_power)
       lower[k] = std::max(lower[k], plan.futility_z[k]);
     if (futility.scale == Futility::Scale::hazard_ratio) {
       lower[k] = std::max(lower[k], -std::log(futility.values[k]) * std::sqrt(information[k]));
@@ -36,7 +36,7 @@ std::vector<double> lower_bounds(const BoundaryPlan& plan, const Futility& futil
   return lower;
 }
 
-} // namespace
+}  // namespace
 
 SequentialPower sequential_power(const BoundaryPlan& plan, const Futility& futility,
                                  const std::vector<double>& expected_events, double hazard_ratio,
@@ -72,4 +72,4 @@ double sequential_events(const BoundaryPlan& plan, double power, double hazard_r
   return drift * drift / (treatment_share * (1.0 - treatment_share) * log_hr * log_hr);
 }
 
-} // namespace trialsim
+}  // namespace trialsim

@@ -348,6 +348,39 @@ void check_fractions(std::span<const double> fractions) {
   if (fractions.back() != 1.0) fail("the last information fraction must be 1, got " + shown(fractions.back()));
 }
 
+void check_user_spending(const TestPlan& test, std::size_t looks) {
+  const std::vector<double>& spent = test.boundary.alpha_spent;
+  if (spent.size() != looks) {
+    fail("user alpha spending needs one cumulative value per look (" + std::to_string(looks) + "), got " +
+         std::to_string(spent.size()));
+  }
+  double previous = 0.0;
+  for (const double value : spent) {
+    if (!(value >= previous && value <= test.alpha)) {
+      fail("user alpha spending must be non-decreasing in [0, alpha = " + shown(test.alpha) + "], got " + shown(value) +
+           " after " + shown(previous));
+    }
+    previous = value;
+  }
+  if (spent.back() != test.alpha) {
+    fail("user alpha spending must reach alpha = " + shown(test.alpha) + " at the last look, got " +
+         shown(spent.back()));
+  }
+}
+
+void check_beta_spending(const TestPlan& test, std::size_t looks) {
+  const Futility& futility = test.futility;
+  if (looks < 2) fail("beta spending needs at least one interim look");
+  if (test.sides != 1) fail("beta-spending futility needs a one-sided test");
+  if (!(futility.beta > 0.0 && futility.beta < 1.0 - test.alpha)) {
+    fail("beta must be in (0, 1 - alpha), got " + shown(futility.beta));
+  }
+  const Boundary::Family family = test.boundary.family;
+  if (futility.binding && family != Boundary::Family::spending && family != Boundary::Family::user_spending) {
+    fail("binding beta-spending futility needs an alpha-spending boundary (spending or user_spending)");
+  }
+}
+
 void check_test(const TestPlan& test, std::size_t looks) {
   if (test.sides != 1 && test.sides != 2) fail("sides must be 1 or 2, got " + std::to_string(test.sides));
   if (!(test.alpha > 0.0 && test.alpha < 1.0)) fail("alpha must be in (0, 1), got " + shown(test.alpha));
@@ -372,6 +405,8 @@ void check_test(const TestPlan& test, std::size_t looks) {
   if (futility.scale != Futility::Scale::none && futility.binding && test.sides != 1) {
     fail("a binding futility boundary needs a one-sided test");
   }
+  if (boundary.family == Boundary::Family::user_spending) check_user_spending(test, looks);
+  if (futility.scale == Futility::Scale::beta_spending) check_beta_spending(test, looks);
 }
 
 // ---------------------------------------------------------------------------------
@@ -448,8 +483,11 @@ std::vector<double> wang_tsiatis_boundary(const TestPlan& test, std::span<const 
 
 // The critical value at the next look that spends `target` (two tails together when
 // two-sided) given the continuation density so far; +infinity when there is nothing to spend.
+// With `floor_when_short`, a target that the continuing paths cannot carry gives the
+// lowest critical value instead of an error (the beta-spending search passes through such
+// designs on its way to the solution).
 double critical_value_spending(const ContinuationDensity& density, double information, double target, int sides,
-                               std::size_t look) {
+                               std::size_t look, bool floor_when_short = false) {
   if (!(target > 0.0)) return INF;
   const auto excess = [&](double c) { return rejection_probability(density, information, c, sides) - target; };
   // Without conditioning, P(Z >= c) spends target / sides per tail at this c; continuing
@@ -464,6 +502,7 @@ double critical_value_spending(const ContinuationDensity& density, double inform
   bracket.lower = std::max(bracket.upper - 1.0, floor);
   for (double step = 1.0; (bracket.f_lower = excess(bracket.lower)) < 0.0; step *= 2.0) {
     if (bracket.lower == floor) {
+      if (floor_when_short) return floor;
       fail("look " + std::to_string(look + 1) + " cannot spend its alpha (" + shown_computed(target) + "): only " +
            shown_computed(bracket.f_lower + target) +
            " of the null probability continues to it past the binding futility boundary");
@@ -473,13 +512,38 @@ double critical_value_spending(const ContinuationDensity& density, double inform
   return bracketed_root(excess, bracket);
 }
 
-// Lan & DeMets (1983): look k spends alpha(t_k) - alpha(t_{k-1}); a two-sided test spends
-// the one-sided function of alpha / 2 in each tail (as gsDesign and rpact do).
+// Cumulative type I error to spend by each look (sides-sided, both tails together):
+// Lan & DeMets (1983) with the one-sided function of alpha / 2 in each tail of a
+// two-sided test (as gsDesign and rpact do), or the user's values (rpact's asUser).
+// The last look spends all of alpha.
+std::vector<double> alpha_spending_targets(const TestPlan& test, std::span<const double> fractions) {
+  const Boundary& boundary = test.boundary;
+  if (boundary.family == Boundary::Family::user_spending) return boundary.alpha_spent;
+  std::vector<double> targets;
+  for (const double t : fractions) {
+    targets.push_back(test.sides *
+                      spending_function(boundary.spending, boundary.parameter, test.alpha / test.sides, t));
+  }
+  targets.back() = test.alpha;
+  return targets;
+}
+
+// Look k spends targets[k] - targets[k-1]; a look that spends nothing has critical value
+// +infinity (no efficacy stop there).
 std::vector<double> spending_boundary(const TestPlan& test, std::span<const double> fractions,
                                       const std::vector<double>& futility) {
+  const std::vector<double> targets = alpha_spending_targets(test, fractions);
   std::vector<double> efficacy(fractions.size());
-  SpendingScratch scratch;
-  spending_critical_values(test, fractions, fractions, futility, efficacy, scratch);
+  ContinuationDensity density;
+  double spent_before = 0.0;
+  for (std::size_t k = 0; k < fractions.size(); ++k) {
+    efficacy[k] = critical_value_spending(density, fractions[k], targets[k] - spent_before, test.sides, k);
+    spent_before = targets[k];
+    if (k + 1 < fractions.size()) {
+      density =
+          advance(density, fractions[k], 0.0, continuation_lower(efficacy[k], test.sides, futility[k]), efficacy[k]);
+    }
+  }
   return efficacy;
 }
 
@@ -513,9 +577,130 @@ std::vector<double> efficacy_boundary(const TestPlan& test, std::span<const doub
     case Boundary::Family::pocock: return wang_tsiatis_boundary(test, fractions, 0.5, futility);
     case Boundary::Family::wang_tsiatis:
       return wang_tsiatis_boundary(test, fractions, test.boundary.parameter, futility);
-    case Boundary::Family::spending: return spending_boundary(test, fractions, futility);
+    case Boundary::Family::spending:
+    case Boundary::Family::user_spending: return spending_boundary(test, fractions, futility);
   }
   fail("unknown boundary family");
+}
+
+// ---------------------------------------------------------------------------------
+// Beta-spending futility: rpact 3.3.4 getDesignGroupSequential(typeBetaSpending =,
+// sided = 1), reimplemented from its documentation and algorithm; Pampallona S, Tsiatis AA,
+// Kim K (2001), Interim monitoring of group sequential trials using spending functions for
+// the type I and type II error probabilities, Drug Inf J 35:1113-1121.
+//
+// Under the alternative drift theta (E[Z_k] = theta sqrt(t_k)) the futility bound u_k of
+// look k is the value with P_theta(continue to k, Z_k <= u_k) = beta(t_k) - beta(t_{k-1}),
+// beta(t) the spending function applied to beta. theta is the drift at which the last
+// look's u_K equals its critical value c_K, so that the power at theta is exactly 1 - beta.
+// Non-binding: the efficacy bounds are the boundary family's alone. Binding: look k's
+// critical value spends its alpha on the paths that continued past the earlier futility
+// bounds, so for each theta both are solved look by look.
+
+// The bound that spends `target` below it at the next look under `density`'s drift:
+// -infinity when there is nothing to spend, Z_LIMIT (above any efficacy bound) when the
+// continuing paths carry less than `target`.
+double futility_bound_spending(const ContinuationDensity& density, double information, double drift, double target) {
+  if (!(target > 0.0)) return -INF;
+  const Transition step = transition_between(density.information, information, drift);
+  const auto excess = [&](double u) { return probability_at_or_below(density, step, u) - target; };
+  // Without conditioning P(Z <= u) = target at this u; continuing paths are fewer, so the
+  // bound is at or above it (up to quadrature error: then step down).
+  Bracket bracket;
+  bracket.lower = std::max(normal_quantile(target) + drift * std::sqrt(information), -Z_LIMIT);
+  for (double step_size = 0.5; (bracket.f_lower = excess(bracket.lower)) > 0.0; step_size *= 2.0) {
+    if (bracket.lower == -Z_LIMIT) return -Z_LIMIT;
+    bracket.lower = std::max(bracket.lower - step_size, -Z_LIMIT);
+  }
+  bracket.upper = std::min(bracket.lower + 0.5, Z_LIMIT);
+  for (double step_size = 0.5; (bracket.f_upper = excess(bracket.upper)) < 0.0; step_size *= 2.0) {
+    if (bracket.upper == Z_LIMIT) return Z_LIMIT;
+    bracket.upper = std::min(bracket.upper + step_size, Z_LIMIT);
+  }
+  return bracketed_root(excess, bracket);
+}
+
+struct SequentialBounds {
+  std::vector<double> efficacy;
+  std::vector<double> futility;  // every look, the last included (where it should meet efficacy)
+};
+
+// The bounds at drift `theta`: efficacy as given (non-binding), or solved look by look
+// from the alpha-spending targets with the futility bounds found so far (binding).
+SequentialBounds beta_spending_bounds_at(const TestPlan& test, std::span<const double> fractions,
+                                         const std::vector<double>& alpha_targets,
+                                         const std::vector<double>& beta_targets,
+                                         const std::vector<double>& non_binding_efficacy, double theta) {
+  const bool binding = test.futility.binding;
+  const std::size_t looks = fractions.size();
+  SequentialBounds bounds{non_binding_efficacy, std::vector<double>(looks)};
+  ContinuationDensity under_null;
+  ContinuationDensity under_alternative;
+  double alpha_before = 0.0;
+  double beta_before = 0.0;
+  for (std::size_t k = 0; k < looks; ++k) {
+    const double t = fractions[k];
+    if (binding) {
+      bounds.efficacy[k] = critical_value_spending(under_null, t, alpha_targets[k] - alpha_before, 1, k, true);
+    }
+    bounds.futility[k] = futility_bound_spending(under_alternative, t, theta, beta_targets[k] - beta_before);
+    if (binding) alpha_before = alpha_targets[k];
+    beta_before = beta_targets[k];
+    if (k + 1 == looks) break;
+    const double lower = std::min(bounds.futility[k], bounds.efficacy[k]);
+    under_alternative = advance(under_alternative, t, theta, lower, bounds.efficacy[k]);
+    if (binding) under_null = advance(under_null, t, 0.0, lower, bounds.efficacy[k]);
+  }
+  return bounds;
+}
+
+// Efficacy and futility bounds, the drift theta and the cumulative beta spent of a
+// beta-spending design, written into `plan`.
+void apply_beta_spending(const TestPlan& test, std::span<const double> fractions, BoundaryPlan& plan) {
+  const Futility& futility = test.futility;
+  const std::size_t looks = fractions.size();
+  std::vector<double> beta_targets;
+  for (const double t : fractions) {
+    beta_targets.push_back(spending_function(futility.beta_spending, futility.beta_parameter, futility.beta, t));
+  }
+  const std::vector<double> efficacy = futility.binding
+                                           ? std::vector<double>(looks, INF)
+                                           : efficacy_boundary(test, fractions, std::vector<double>(looks, -INF));
+  const std::vector<double> alpha_targets =
+      futility.binding ? alpha_spending_targets(test, fractions) : std::vector<double>{};
+  const auto bounds_at = [&](double theta) {
+    return beta_spending_bounds_at(test, fractions, alpha_targets, beta_targets, efficacy, theta);
+  };
+  // u_K - c_K rises with theta: a larger drift moves every futility bound up, and (binding)
+  // higher futility bounds leave fewer null paths, which lowers c_K.
+  const auto gap = [&](double theta) {
+    const SequentialBounds bounds = bounds_at(theta);
+    return bounds.futility.back() - bounds.efficacy.back();
+  };
+  // At theta = 0 the futility bounds spend beta < 1 - alpha under the null: below efficacy.
+  Bracket bracket;
+  for (int step = 0; (bracket.f_lower = gap(bracket.lower)) > 0.0; ++step) {
+    if (step == MAX_BRACKET_STEPS) fail("cannot bracket the drift of the beta-spending design");
+    bracket.lower -= 1.0;
+  }
+  // From the fixed-sample drift z_{1-alpha} + z_{1-beta}; a group-sequential design needs more.
+  bracket.upper = std::max(bracket.lower, -normal_quantile(test.alpha) - normal_quantile(futility.beta)) + 0.5;
+  for (int step = 0; (bracket.f_upper = gap(bracket.upper)) < 0.0; ++step) {
+    if (step == MAX_BRACKET_STEPS) fail("cannot bracket the drift of the beta-spending design");
+    bracket.upper += 1.0;
+  }
+  const double theta = bracketed_root(gap, bracket);
+  SequentialBounds bounds = bounds_at(theta);
+  plan.alternative_drift = theta;
+  plan.efficacy_z = bounds.efficacy;
+  // At the last look the futility bound is the critical value: no separate stop there.
+  std::vector<double> lower = bounds.futility;
+  lower.back() = bounds.efficacy.back();
+  const CrossingProbabilities crossing = crossing_probabilities(fractions, bounds.efficacy, lower, theta);
+  double spent = 0.0;
+  for (const double p : crossing.lower) plan.beta_spent.push_back(spent += p);
+  bounds.futility.back() = -INF;
+  plan.futility_z = std::move(bounds.futility);
 }
 
 }  // namespace
@@ -642,9 +827,13 @@ BoundaryPlan compute_boundaries(const TestPlan& test, std::span<const double> in
   BoundaryPlan plan;
   plan.sides = test.sides;
   plan.information_fractions.assign(information_fractions.begin(), information_fractions.end());
-  plan.futility_z = futility_boundary(test.futility, looks);
+  if (test.futility.scale == Futility::Scale::beta_spending) {
+    apply_beta_spending(test, information_fractions, plan);
+  } else {
+    plan.futility_z = futility_boundary(test.futility, looks);
+    plan.efficacy_z = efficacy_boundary(test, information_fractions, binding_futility(test, plan.futility_z));
+  }
   const std::vector<double> futility = binding_futility(test, plan.futility_z);
-  plan.efficacy_z = efficacy_boundary(test, information_fractions, futility);
   for (const double z : plan.efficacy_z) plan.nominal_alpha.push_back(test.sides * upper_tail(z));
   plan.alpha_spent = cumulative_alpha(information_fractions, plan.efficacy_z, test.sides, futility);
   return plan;

@@ -20,6 +20,9 @@ void print_obrien_fleming_counterpart(std::ostream& out, Design design) {
   const bool spending =
       boundary.family == Boundary::Family::spending && boundary.spending == Boundary::Spending::obrien_fleming;
   if (!classical && !spending) return;
+  // A binding beta-spending futility boundary needs an alpha-spending efficacy boundary.
+  const Futility& futility = design.test.futility;
+  if (futility.scale == Futility::Scale::beta_spending && futility.binding) return;
   if (classical) {
     boundary.family = Boundary::Family::spending;
     boundary.spending = Boundary::Spending::obrien_fleming;

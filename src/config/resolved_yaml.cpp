@@ -159,7 +159,7 @@ void add_statistic_parameters(YAML::Node& node, const StatisticSpec& spec) {
     case Statistic::logrank:
     case Statistic::cox_wald:
     case Statistic::cox_score:
-    case Statistic::cox_lr: break; // no parameters
+    case Statistic::cox_lr: break;  // no parameters
   }
 }
 
@@ -174,6 +174,12 @@ YAML::Node compare_node(const std::vector<StatisticSpec>& compare) {
   return list;
 }
 
+// A spending function under `key`, with its parameter when it takes one.
+void add_spending(YAML::Node& node, const char* key, Boundary::Spending function, double parameter) {
+  node[key] = text_node(std::string(name_of(SPENDING_NAMES, function).key));
+  if (takes_parameter(function)) node["parameter"] = number_node(parameter);
+}
+
 YAML::Node boundary_node(const Boundary& boundary) {
   YAML::Node node = flow_mapping();
   node["family"] = text_node(std::string(name_of(BOUNDARY_FAMILY_NAMES, boundary.family).key));
@@ -182,15 +188,32 @@ YAML::Node boundary_node(const Boundary& boundary) {
     case Boundary::Family::wang_tsiatis: node["parameter"] = number_node(boundary.parameter); break;
     case Boundary::Family::nominal: node["alpha"] = number_list(boundary.nominal_alpha); break;
     case Boundary::Family::spending:
-      node["function"] = text_node(std::string(name_of(SPENDING_NAMES, boundary.spending).key));
-      if (boundary.spending == Boundary::Spending::hsd || boundary.spending == Boundary::Spending::power) {
-        node["parameter"] = number_node(boundary.parameter);
-      }
+      add_spending(node, "function", boundary.spending, boundary.parameter);
       node["information"] = text_node(std::string(name_of(INFORMATION_NAMES, boundary.information).key));
       break;
+    case Boundary::Family::user_spending: node["alpha_spent"] = number_list(boundary.alpha_spent); break;
     case Boundary::Family::obrien_fleming:
-    case Boundary::Family::pocock: break; // no parameters
+    case Boundary::Family::pocock: break;  // no parameters
   }
+  return node;
+}
+
+YAML::Node futility_node(const Futility& futility) {
+  YAML::Node node = flow_mapping();
+  switch (futility.scale) {
+    case Futility::Scale::z: node["z"] = number_list(futility.values); break;
+    case Futility::Scale::hazard_ratio: node["hazard_ratio"] = number_list(futility.values); break;
+    case Futility::Scale::beta_spending:
+      add_spending(node, "beta_spending", futility.beta_spending, futility.beta_parameter);
+      node["beta"] = number_node(futility.beta);
+      break;
+    case Futility::Scale::conditional_power:
+      node["conditional_power"] = number_list(futility.values);
+      node["under"] = text_node(std::string(name_of(CONDITIONAL_POWER_EFFECT_NAMES, futility.effect).key));
+      break;
+    case Futility::Scale::none: break;
+  }
+  node["binding"] = boolean_node(futility.binding);
   return node;
 }
 
@@ -204,18 +227,7 @@ YAML::Node test_node(const TestPlan& test) {
   node["alpha"] = number_node(test.alpha);
   node["boundary"] = boundary_node(test.boundary);
   node["information_fractions"] = number_list(test.information_fractions);
-  if (test.futility.scale != Futility::Scale::none) {
-    YAML::Node futility = flow_mapping();
-    const char* scale = test.futility.scale == Futility::Scale::z              ? "z"
-                        : test.futility.scale == Futility::Scale::hazard_ratio ? "hazard_ratio"
-                                                                               : "conditional_power";
-    futility[scale] = number_list(test.futility.values);
-    if (test.futility.scale == Futility::Scale::conditional_power) {
-      futility["under"] = text_node(std::string(name_of(CONDITIONAL_POWER_EFFECT_NAMES, test.futility.effect).key));
-    }
-    futility["binding"] = boolean_node(test.futility.binding);
-    node["futility"] = futility;
-  }
+  if (test.futility.scale != Futility::Scale::none) node["futility"] = futility_node(test.futility);
   if (test.null_hazard_ratio != 1.0) node["null_hazard_ratio"] = number_node(test.null_hazard_ratio);
   if (test.design_hazard_ratio) node["design_hazard_ratio"] = number_node(*test.design_hazard_ratio);
   if (test.planned_final_events) node["planned_final_events"] = number_node(*test.planned_final_events);

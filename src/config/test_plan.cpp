@@ -34,20 +34,45 @@ std::vector<std::string> family_keys(Boundary::Family family) {
     case Boundary::Family::wang_tsiatis: return {"family", "parameter"};
     case Boundary::Family::nominal: return {"family", "alpha"};
     case Boundary::Family::spending: return {"family", "function", "parameter", "information"};
+    case Boundary::Family::user_spending: return {"family", "alpha_spent"};
     default: return {"family"};
   }
 }
 
-void read_spending(const Field& field, Boundary& boundary) {
-  boundary.spending = read_enum(field.required("function"), SPENDING_NAMES);
-  const Field parameter = field.child("parameter");
-  if (boundary.spending == Boundary::Spending::obrien_fleming || boundary.spending == Boundary::Spending::pocock) {
+// A spending function named by `function` and its `parameter` key in `holder` (alpha
+// spending in test.boundary, beta spending in test.futility).
+void read_spending(const Field& holder, const Field& function, Boundary::Spending& spending, double& value) {
+  spending = read_enum(function, SPENDING_NAMES);
+  const Field parameter = holder.child("parameter");
+  if (!takes_parameter(spending)) {
     if (parameter.present()) parameter.fail("only used by the hsd and power spending functions");
     return;
   }
   // Hwang-Shih-DeCani gamma may be any real; the power function's rho must be positive.
-  boundary.parameter = boundary.spending == Boundary::Spending::hsd ? field.required("parameter").number()
-                                                                    : field.required("parameter").positive();
+  value = spending == Boundary::Spending::hsd ? holder.required("parameter").number()
+                                              : holder.required("parameter").positive();
+}
+
+// Cumulative alpha spent by each look (sides-sided): non-decreasing in [0, alpha], reaching
+// alpha at the last look. A repeated value spends nothing at that look: no efficacy stop.
+std::vector<double> read_alpha_spent(const Field& field, std::size_t looks, double alpha) {
+  const std::vector<Field> items = field.items();
+  if (items.size() != looks) field.fail(per_look_count("look", looks, items.size()));
+  std::vector<double> spent;
+  for (const Field& item : items) {
+    const double value = item.number();
+    const double previous = spent.empty() ? 0.0 : spent.back();
+    if (!(value >= previous && value <= alpha)) {
+      item.fail("must be cumulative: non-decreasing in [" + format_number(previous) +
+                ", test.alpha = " + format_number(alpha) + "], got " + item.shown());
+    }
+    spent.push_back(value);
+  }
+  if (spent.back() != alpha) {
+    items.back().fail("the last look spends all of test.alpha (" + format_number(alpha) + "), got " +
+                      items.back().shown());
+  }
+  return spent;
 }
 
 std::vector<double> read_nominal_alpha(const Field& field, std::size_t looks) {
@@ -58,10 +83,10 @@ std::vector<double> read_nominal_alpha(const Field& field, std::size_t looks) {
   return alpha;
 }
 
-Boundary read_boundary(const Field& field, std::size_t looks) {
+Boundary read_boundary(const Field& field, std::size_t looks, double alpha) {
   Boundary boundary;
   if (!field.present()) return boundary;
-  field.expect_keys({"family", "interim_z", "parameter", "alpha", "function", "information"});
+  field.expect_keys({"family", "interim_z", "parameter", "alpha", "function", "information", "alpha_spent"});
   const Field family = field.required("family");
   boundary.family = read_enum(family, BOUNDARY_FAMILY_NAMES);
   field.expect_keys(family_keys(boundary.family),
@@ -79,7 +104,12 @@ Boundary read_boundary(const Field& field, std::size_t looks) {
       break;
     }
     case Boundary::Family::nominal: boundary.nominal_alpha = read_nominal_alpha(field.required("alpha"), looks); break;
-    case Boundary::Family::spending: read_spending(field, boundary); break;
+    case Boundary::Family::spending:
+      read_spending(field, field.required("function"), boundary.spending, boundary.parameter);
+      break;
+    case Boundary::Family::user_spending:
+      boundary.alpha_spent = read_alpha_spent(field.required("alpha_spent"), looks, alpha);
+      break;
     default: break;
   }
   return boundary;
@@ -141,20 +171,49 @@ std::vector<double> read_conditional_power(const Field& field, std::size_t looks
   return values;
 }
 
-Futility read_futility(const Field& field, std::size_t looks, int sides) {
+// Beta spending (rpact's typeBetaSpending): the function, its parameter and beta, which
+// defaults to 1 - test.target_power when that is given, else to rpact's 0.2.
+void read_beta_spending(const Field& field, const Field& function, const TestPlan& plan, Futility& futility) {
+  if (plan.sides != 1) {
+    function.fail(
+        "beta-spending futility needs a one-sided test (test.sides: 1), as rpact computes it; "
+        "with a two-sided test give futility z: [...] or hazard_ratio: [...]");
+  }
+  read_spending(field, function, futility.beta_spending, futility.beta_parameter);
+  if (plan.target_power) futility.beta = 1.0 - *plan.target_power;
+  const Field beta = field.child("beta");
+  if (beta.present()) futility.beta = beta.probability();
+  if (!(futility.beta < 1.0 - plan.alpha)) {
+    (beta.present() ? beta : function)
+        .fail("beta (" + format_number(futility.beta) + ") must be below 1 - test.alpha (" +
+              format_number(1.0 - plan.alpha) + ")");
+  }
+}
+
+Futility read_futility(const Field& field, std::size_t looks, const TestPlan& plan) {
   Futility futility;
   if (!field.present()) return futility;
-  field.expect_keys({"z", "hazard_ratio", "conditional_power", "under", "binding"});
+  field.expect_keys(
+      {"z", "hazard_ratio", "conditional_power", "under", "beta_spending", "parameter", "beta", "binding"});
   if (looks < 2) field.fail("needs at least one interim look");
-  const Field values = field.one_of({"z", "hazard_ratio", "conditional_power"},
-                                    "needs z: [...], hazard_ratio: [...] or conditional_power: p");
+  const Field values = field.one_of({"z", "hazard_ratio", "conditional_power", "beta_spending"},
+                                    "needs z: [...] or hazard_ratio: [...], one per interim look, conditional_power: p "
+                                    "or beta_spending: FUNCTION");
   const Field under = field.child("under");
+  if (values.key() != "conditional_power" && under.present()) under.fail("only used with conditional_power");
+  if (values.key() != "beta_spending") {
+    for (const std::string_view key : {"parameter", "beta"}) {
+      if (field.has(key)) field.child(key).fail("only used with beta_spending");
+    }
+  }
   if (values.key() == "conditional_power") {
     futility.scale = Futility::Scale::conditional_power;
     futility.values = read_conditional_power(values, looks);
     if (under.present()) futility.effect = read_enum(under, CONDITIONAL_POWER_EFFECT_NAMES);
+  } else if (values.key() == "beta_spending") {
+    futility.scale = Futility::Scale::beta_spending;
+    read_beta_spending(field, values, plan, futility);
   } else {
-    if (under.present()) under.fail("only used with conditional_power");
     futility.scale = values.key() == "z" ? Futility::Scale::z : Futility::Scale::hazard_ratio;
     const std::vector<Field> items = values.items();
     if (items.size() != looks - 1) values.fail(per_look_count("interim look", looks - 1, items.size()));
@@ -164,8 +223,15 @@ Futility read_futility(const Field& field, std::size_t looks, int sides) {
   }
   const Field binding = field.child("binding");
   if (binding.present()) futility.binding = binding.boolean();
-  if (futility.binding && sides != 1)
+  if (futility.binding && plan.sides != 1)
     binding.fail("a binding futility boundary needs a one-sided test (test.sides: 1)");
+  const Boundary::Family family = plan.boundary.family;
+  if (futility.binding && futility.scale == Futility::Scale::beta_spending && family != Boundary::Family::spending &&
+      family != Boundary::Family::user_spending) {
+    binding.fail(
+        "binding beta-spending futility needs an alpha-spending boundary (family spending or "
+        "user_spending), as in rpact");
+  }
   return futility;
 }
 
@@ -256,8 +322,8 @@ StatisticSpec read_statistic(const Field& holder, const Field& statistic, const 
     if (parameter.statistic == spec.kind || !holder.node().IsMap() || !holder.has(parameter.key)) continue;
     if (test_block && parameter.key == "milestone") continue;
     holder.child(parameter.key)
-        .fail("only used with statistic " + std::string(name_of(STATISTIC_NAMES, parameter.statistic).key) +
-              ", not " + name);
+        .fail("only used with statistic " + std::string(name_of(STATISTIC_NAMES, parameter.statistic).key) + ", not " +
+              name);
   }
   switch (spec.kind) {
     case Statistic::fleming_harrington: spec.weight = read_weight(holder); break;
@@ -267,7 +333,7 @@ StatisticSpec read_statistic(const Field& holder, const Field& statistic, const 
     case Statistic::logrank:
     case Statistic::cox_wald:
     case Statistic::cox_score:
-    case Statistic::cox_lr: break; // no parameters
+    case Statistic::cox_lr: break;  // no parameters
   }
   return spec;
 }
@@ -348,10 +414,11 @@ TestPlan read_test(const Field& test, const Design& design) {
   plan.compare = read_compare(test.child("compare"), design, plan.statistic);
   if (test.has("ties")) plan.ties = read_enum(test.child("ties"), TIES_NAMES);
   read_sides_and_alpha(test, plan);
-  plan.boundary = read_boundary(test.child("boundary"), design.looks.size());
+  plan.boundary = read_boundary(test.child("boundary"), design.looks.size(), plan.alpha);
   if (test.has("boundary")) read_information(test.child("boundary").child("information"), design, plan.boundary);
   plan.information_fractions = information_fractions(test.child("information_fractions"), design);
-  plan.futility = read_futility(test.child("futility"), design.looks.size(), plan.sides);
+  if (test.has("target_power")) plan.target_power = test.child("target_power").probability();
+  plan.futility = read_futility(test.child("futility"), design.looks.size(), plan);
   plan.null_hazard_ratio = read_null_hazard_ratio(test.child("null_hazard_ratio"), plan);
   if (test.has("design_hazard_ratio")) plan.design_hazard_ratio = test.child("design_hazard_ratio").positive();
   if (test.has("planned_final_events")) plan.planned_final_events = test.child("planned_final_events").positive();
@@ -364,7 +431,6 @@ TestPlan read_test(const Field& test, const Design& design) {
   } else {
     plan.milestone = design.fixed_follow_up.value_or(INFINITE_TIME);
   }
-  if (test.has("target_power")) plan.target_power = test.child("target_power").probability();
   return plan;
 }
 

@@ -9,6 +9,13 @@ namespace trialsim {
 
 namespace {
 
+// "Hwang-Shih-DeCani (-4)": a spending function with its parameter when it takes one.
+std::string spending_label(Boundary::Spending function, double parameter) {
+  std::string label(name_of(SPENDING_NAMES, function).label);
+  if (takes_parameter(function)) label += format(" (%g)", parameter);
+  return label;
+}
+
 std::string with_se(double p, double se) {
   return format("%.4f (%.4f)", p, se);
 }
@@ -137,14 +144,12 @@ std::string boundary_label(const Boundary& boundary) {
     case Boundary::Family::haybittle_peto: return name + format(" (interim z %.3g)", boundary.interim_z);
     case Boundary::Family::wang_tsiatis: return name + format(" (Delta %.3g)", boundary.parameter);
     case Boundary::Family::spending:
-      name += ", " + std::string(name_of(SPENDING_NAMES, boundary.spending).label);
-      if (boundary.spending == Boundary::Spending::hsd || boundary.spending == Boundary::Spending::power) {
-        name += format(" (%g)", boundary.parameter);
-      }
+      name += ", " + spending_label(boundary.spending, boundary.parameter);
       if (boundary.information != Boundary::Information::planned) {
         name += ", " + std::string(name_of(INFORMATION_NAMES, boundary.information).label);
       }
       return name;
+    case Boundary::Family::user_spending:
     case Boundary::Family::nominal:
     case Boundary::Family::obrien_fleming:
     case Boundary::Family::pocock: return name;
@@ -201,23 +206,34 @@ void print_results(std::ostream& out, const Design& design, const Results& resul
 void print_boundaries(std::ostream& out, const Design& design, const BoundaryPlan& plan) {
   print_header(out, design);
   out << '\n';
-  const Futility::Scale scale = design.test.futility.scale;
-  const bool futility = scale == Futility::Scale::z || scale == Futility::Scale::conditional_power;
+  const Futility& rule = design.test.futility;
+  const Futility::Scale scale = rule.scale;
+  const bool futility = rule.on_z_scale() || scale == Futility::Scale::conditional_power;
+  const bool beta_spent = !plan.beta_spent.empty();
   std::vector<std::string> header{"look", "info", "z bound", "nominal alpha", "cumulative alpha"};
   if (futility) {
-    std::string name = design.test.futility.binding ? "futility z (binding)" : "futility z (non-binding)";
+    std::string name = rule.binding ? "futility z (binding)" : "futility z (non-binding)";
     if (scale == Futility::Scale::conditional_power) name += ", from CP at the planned information";
     header.push_back(name);
   }
+  if (beta_spent) header.push_back("cumulative beta");
   TextTable table(header);
   for (std::size_t k = 0; k < plan.efficacy_z.size(); ++k) {
     std::vector<std::string> row{design.looks[k].name, format("%.3f", plan.information_fractions[k]),
                                  number(plan.efficacy_z[k], "%.4f"), number(plan.nominal_alpha[k], "%.3g"),
                                  number(plan.alpha_spent[k], "%.5f")};
-    if (futility) row.push_back(number(plan.futility_z[k], "%.4f"));
+    if (futility) row.push_back(k + 1 < plan.efficacy_z.size() ? number(plan.futility_z[k], "%.4f") : "-");
+    if (beta_spent) row.push_back(number(plan.beta_spent[k], "%.5f"));
     table.add_row(std::move(row));
   }
   table.print(out);
+  if (beta_spent) {
+    const std::string function = spending_label(rule.beta_spending, rule.beta_parameter);
+    out << format(
+        "Futility by beta spending (%s, beta %g): the bounds spend beta under the drift %.4f "
+        "(E[z] = %.4f sqrt(t)),\nwhere the design's power is %.4f.\n",
+        function.c_str(), rule.beta, plan.alternative_drift, plan.alternative_drift, 1.0 - rule.beta);
+  }
 }
 
 }  // namespace trialsim

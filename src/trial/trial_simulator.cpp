@@ -442,6 +442,7 @@ std::int8_t TrialSimulator::decide(int look, double z, double critical, const Lo
   switch (futility.scale) {
     case Futility::Scale::none: break;
     case Futility::Scale::z:
+    case Futility::Scale::beta_spending:  // given, or computed by beta spending
       if (z < plan_.futility_z[k]) return FUTILITY;
       break;
     case Futility::Scale::hazard_ratio:
@@ -460,7 +461,7 @@ std::int8_t TrialSimulator::decide(int look, double z, double critical, const Lo
 void TrialSimulator::simulate(std::uint64_t replicate, TrialWorkspace& w, TrialOutcome& outcome) const {
   generate_patients(replicate, w);
   double previous = 0.0;
-  bool primary = true;  // the design's procedure goes on
+  bool primary = true;                   // the design's procedure goes on
   bool planned = observed_information_;  // the planned boundaries' own procedure goes on
   // Which of the compared statistics' procedures go on.
   const std::size_t compared = design_.test.compare.size();
