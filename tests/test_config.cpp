@@ -782,7 +782,7 @@ TEST(Config, BadInputIsRejectedWithTheExactMessage) {
       {"  sides: 2", "  sides: 1\n  futility: {z: [0], beta: 0.1}",
        "test.yaml:23: test.futility.beta: only used with beta_spending"},
       {"  sides: 2", "  sides: 1\n  futility: {z: [0], beta_spending: pocock}",
-       "test.yaml:23: test.futility.beta_spending: give only one of z, hazard_ratio, beta_spending"},
+       "test.yaml:23: test.futility.beta_spending: give only one of z, hazard_ratio, conditional_power, beta_spending"},
       {"  sides: 2", "  sides: 1\n  futility: {beta_spending: pocock, binding: true}",
        "test.yaml:23: test.futility.binding: binding beta-spending futility needs an alpha-spending boundary "
        "(family spending or user_spending), as in rpact"},
