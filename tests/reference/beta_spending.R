@@ -23,7 +23,7 @@ suppressPackageStartupMessages({
 data_dir <- file.path("tests", "data")
 stopifnot(dir.exists(data_dir))
 
-source(file.path("tests", "reference", "reference_tables.R"))  # number(), write_reference_csv()
+source(file.path("tests", "reference", "reference_csv.R"))  # number(), write_reference_csv()
 
 rows <- list()
 add_design <- function(t, design, gamma_a = NA_real_, beta_spending = "none", gamma_b = NA_real_,

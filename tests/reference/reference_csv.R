@@ -3,10 +3,12 @@
 # back as the same double, and a header of '#' lines naming what the table holds, the
 # script that wrote it and the versions of R and of the packages used.
 
-# The shortest decimal that reads back as the same double.
+# The shortest decimal that reads back as the same double ("NA", "Inf" and "-Inf" as R
+# writes them).
 number <- function(x) {
   vapply(x, function(v) {
     if (is.na(v)) return("NA")
+    if (is.infinite(v)) return(if (v > 0) "Inf" else "-Inf")
     for (digits in 15:17) {
       text <- trimws(formatC(v, digits = digits, format = "g"))
       if (as.numeric(text) == v) return(text)
