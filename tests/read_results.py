@@ -40,7 +40,7 @@ PER_LOOK = [
 ]
 DISTRIBUTIONS = ["events", "events_control", "events_treatment", "enrolled", "time", "hr"]
 REPLICATE_COLUMNS = {
-    "performed": "u1", "z": "f8", "hr": "f8", "events": "f8", "events_control": "f8",
+    "performed": "u1", "z": "f8", "hr": "f8", "log_hr_se": "f8", "events": "f8", "events_control": "f8",
     "events_treatment": "f8", "time": "f8", "enrolled": "f8", "decision": "i1",
     "trigger_reached": "f8",
 }

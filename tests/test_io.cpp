@@ -111,6 +111,7 @@ TrialOutcome make_outcome(std::int64_t r) {
     o.time = 500.0 + static_cast<double>(r % 997) / 8 + 700 * k;
     o.z = static_cast<double>(r % 401) / 64 - 3 + k * 0.5;
     o.hr = std::exp(-o.z / 7);
+    o.log_hr_se = 2.0 / std::sqrt(static_cast<double>(70 + r % 91 + 70 * k));
     o.enrolled = static_cast<std::int32_t>(180 + r % 181);
     o.events[CONTROL] = static_cast<std::int32_t>(40 + r % 50 + 40 * k);
     o.events[TREATMENT] = static_cast<std::int32_t>(30 + r % 41 + 30 * k);
@@ -224,7 +225,8 @@ bool same_outcome(const TrialOutcome& found, const TrialOutcome& expected) {
       if (f.decision != NOT_PERFORMED || !std::isnan(f.time) || !std::isnan(f.z) || !std::isnan(f.hr)) return false;
       continue;
     }
-    if (!same(f.time, e.time) || !same(f.z, e.z) || !same(f.hr, e.hr) || f.enrolled != e.enrolled ||
+    if (!same(f.time, e.time) || !same(f.z, e.z) || !same(f.hr, e.hr) || !same(f.log_hr_se, e.log_hr_se) ||
+        f.enrolled != e.enrolled ||
         f.events[0] != e.events[0] || f.events[1] != e.events[1] || f.decision != e.decision ||
         f.trigger_reached != e.trigger_reached) {
       return false;

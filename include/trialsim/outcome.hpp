@@ -32,6 +32,8 @@ struct LookOutcome {
   double z = 0.0;
   double hr = 0.0;                  //!< Cox estimate of the HR, treatment vs control; 0 or inf when
                                     //!< one arm has no events, NaN when none exists (docs/edge_cases.md)
+  double log_hr_se = 0.0;           //!< the Cox model's SE of log(hr) (1 / sqrt(information));
+                                    //!< infinity when one arm has no events, NaN when hr is NaN
   std::int32_t enrolled = 0;        //!< randomised by the cut (in the look's population)
   std::int32_t events[2] = {0, 0};  //!< analysed events per arm
   std::int8_t decision = NOT_PERFORMED;

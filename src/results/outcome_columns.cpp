@@ -24,7 +24,7 @@ constexpr auto F64 = ColumnType::float64;
 constexpr auto LOOK = ColumnExtent::look;
 constexpr auto NAN_THEN = NotPerformed::nan;
 
-const std::array<OutcomeColumn, 16> COLUMNS{{
+const std::array<OutcomeColumn, 17> COLUMNS{{
     {"performed", ColumnType::uint8, LOOK,
      "1 when the look was analysed (by the design's procedure or a statistic of test.compare), 0 when the trial "
      "had stopped before it; every measurement of a look with 0 is NaN",
@@ -38,6 +38,11 @@ const std::array<OutcomeColumn, 16> COLUMNS{{
      "when one arm has no events)",
      false, NAN_THEN, [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].hr; },
      [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].hr = v; }},
+    {"log_hr_se", F64, LOOK,
+     "standard error of log(hr), 1 / sqrt(Cox information at the estimate), for Wald intervals "
+     "exp(log(hr) -+ 1.96 log_hr_se) (NaN: not performed, or no estimate exists; inf when one arm has no events)",
+     false, NAN_THEN, [](Outcome o, std::size_t k, std::size_t) { return o.looks[k].log_hr_se; },
+     [](TrialOutcome& o, std::size_t k, std::size_t, double v) { o.looks[k].log_hr_se = v; }},
     {"events", F64, LOOK, "analysed events, both arms (a whole number; NaN: not performed)", false, NAN_THEN,
      [](Outcome o, std::size_t k, std::size_t) {
        return static_cast<double>(o.looks[k].events[CONTROL] + o.looks[k].events[TREATMENT]);

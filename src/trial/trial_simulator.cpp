@@ -19,6 +19,7 @@ LookOutcome not_performed_look() {
   o.time = NOT_AVAILABLE;
   o.z = NOT_AVAILABLE;
   o.hr = NOT_AVAILABLE;
+  o.log_hr_se = NOT_AVAILABLE;
   o.trigger_reached = false;
   o.boundary_z = NOT_AVAILABLE;
   o.conditional_power_design = NOT_AVAILABLE;
@@ -401,6 +402,7 @@ void TrialSimulator::analyse(TrialWorkspace& w, bool primary, bool planned, Look
   // has no estimate: NaN, rather than the HR of 1 that its starting point log_hr = 0 would give.
   const bool flat = data.cox.log_hr == 0.0 && std::isinf(data.cox.se);
   outcome.hr = flat ? NOT_AVAILABLE : std::exp(data.cox.log_hr);
+  outcome.log_hr_se = flat ? NOT_AVAILABLE : data.cox.se;
   const StatisticSpec& spec = design_.test.statistic;
   // The observed-information boundary is kept even where the design's procedure has
   // stopped, so that compared statistics and the planned procedure see the same trial.

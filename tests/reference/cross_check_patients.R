@@ -12,8 +12,13 @@
 #   rmst(tau)                           survfit's restricted mean and its SE per arm
 #   milestone(t)                        survfit's Kaplan-Meier estimate and Greenwood SE at t
 #   cox_wald                            coxph
-# z must agree to 1e-6 and MaxCombo's p-value to 1e-6; where an arm has fewer than 10
-# patients at risk at the landmark trialsim's milestone and RMST must be NaN.
+# and, for every look a replicate performed, the Cox estimate /replicates/hr (on the log
+# scale) and its standard error /replicates/log_hr_se against coxph's coefficient and
+# sqrt(var) with the design's ties (and strata when the test is stratified).
+# z, log HR and its SE must agree to 1e-6 and MaxCombo's p-value to 1e-6; where an arm has
+# fewer than 10 patients at risk at the landmark trialsim's milestone and RMST must be NaN;
+# where an arm has no events (no finite estimate) hr must be 0 or inf and log_hr_se inf
+# (or both NaN when the likelihood is flat).
 # The last line is "N passed, M failed"; the exit status is 1 on any failure.
 
 suppressPackageStartupMessages({
@@ -45,8 +50,13 @@ patients <- list(replicate = file[["patients/replicate"]]$read(), arm = file[["p
                  stratum = file[["patients/stratum"]]$read(), time = file[["patients/time"]]$read(),
                  status = file[["patients/status"]]$read())
 stored_z <- file[["replicates/z"]]$read()  # [look, replicate]
+stored_hr <- file[["replicates/hr"]]$read()
+stored_se <- file[["replicates/log_hr_se"]]$read()
+performed <- file[["replicates/performed"]]$read()
 decision <- file[["replicates/decision"]]$read()
 primary <- sub(".*\ntest:\n  statistic: ([a-z_]+)\n.*", "\\1", config)
+ties <- sub(".*\n  ties: ([a-z]+)\n.*", "\\1", config)
+stopifnot(ties %in% c("efron", "breslow"))
 has_compare <- file$exists("summary/compare")
 compared_z <- NULL
 if (has_compare) {
@@ -163,6 +173,32 @@ check <- function(key, r, k, stored, frame) {
   }
 }
 
+# The Cox estimate and its standard error, as /replicates/hr and /replicates/log_hr_se store them.
+check_cox <- function(r, k, hr, se, frame) {
+  where <- sprintf("cox replicate %d look %d", r, k)
+  events <- tapply(frame$event, factor(frame$arm, levels = 0:1), sum)
+  if (any(events == 0)) {
+    # No event with both arms at risk: no estimate (NaN), else the MLE is at 0 or infinity.
+    ok <- (is.nan(hr) && is.nan(se)) || (isTRUE(hr == 0 || is.infinite(hr)) && is.infinite(se))
+    expected <- c(NA, NA)
+  } else {
+    formula <- if (stratified) Surv(time, event) ~ arm + strata(stratum) else Surv(time, event) ~ arm
+    fit <- coxph(formula, data = frame, ties = ties, control = coxph.control(eps = 1e-13, toler.chol = 1e-15))
+    expected <- c(coef(fit)[[1]], sqrt(fit$var[1, 1]))
+    difference <- max(abs(log(hr) - expected[1]), abs(se - expected[2]))
+    ok <- is.finite(difference) && difference < TOLERANCE
+    if (is.finite(difference)) largest_cox <<- max(largest_cox, difference)
+  }
+  if (ok) {
+    passed <<- passed + 1
+  } else {
+    failed <<- failed + 1
+    cat(sprintf("MISMATCH %s: trialsim log HR %.12g SE %.12g, R %.12g SE %.12g\n", where, log(hr), se,
+                expected[1], expected[2]))
+  }
+}
+largest_cox <- 0
+
 for (r in seq_len(replicates) - 1) {
   columns <- which(patients$replicate == r)
   for (k in seq_len(looks)) {
@@ -173,6 +209,7 @@ for (r in seq_len(replicates) - 1) {
                         arm = patients$arm[columns][analysed], stratum = patients$stratum[columns][analysed])
     # Decision -1: that procedure had stopped before this look; only running ones are checked.
     if (decision[k, r + 1] != -1) check(primary_key, r, k, stored_z[k, r + 1], frame)
+    if (performed[k, r + 1] == 1) check_cox(r, k, stored_hr[k, r + 1], stored_se[k, r + 1], frame)
     if (has_compare) {
       for (c in seq_along(compare_keys)) {
         if (compared_decision[c, k, r + 1] != -1) check(compare_keys[c], r, k, compared_z[c, k, r + 1], frame)
@@ -181,5 +218,6 @@ for (r in seq_len(replicates) - 1) {
   }
 }
 cat(sprintf("largest difference: %.3g (z, or MaxCombo p-value)\n", largest))
+cat(sprintf("largest difference: %.3g (Cox log HR or its SE)\n", largest_cox))
 cat(sprintf("%d passed, %d failed\n", passed, failed))
 quit(status = if (failed > 0 || passed == 0) 1 else 0)
