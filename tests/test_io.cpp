@@ -226,9 +226,8 @@ bool same_outcome(const TrialOutcome& found, const TrialOutcome& expected) {
       continue;
     }
     if (!same(f.time, e.time) || !same(f.z, e.z) || !same(f.hr, e.hr) || !same(f.log_hr_se, e.log_hr_se) ||
-        f.enrolled != e.enrolled ||
-        f.events[0] != e.events[0] || f.events[1] != e.events[1] || f.decision != e.decision ||
-        f.trigger_reached != e.trigger_reached) {
+        f.enrolled != e.enrolled || f.events[0] != e.events[0] || f.events[1] != e.events[1] ||
+        f.decision != e.decision || f.trigger_reached != e.trigger_reached) {
       return false;
     }
   }
