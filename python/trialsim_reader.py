@@ -183,7 +183,7 @@ def read_replicates(path, scenario=None, performed_only=False):
     """Every simulated trial, one row per replicate and look (long format).
 
     Columns: replicate, look, look_name, performed (False for looks the trial
-    never reached: their measurements are NaN), z, hr, events, events_control,
+    never reached: their measurements are NaN), z, hr, log_hr_se, events, events_control,
     events_treatment, time, enrolled, decision (-1 not performed, 0 continue,
     1 efficacy, 2 harm, 3 futility, 4 final look without rejection),
     trigger_reached, stop_look, and with test.compare compare_z_<statistic> and

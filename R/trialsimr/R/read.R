@@ -166,7 +166,7 @@ replicate_frame <- function(group, performed_only) {
 
 #' Every simulated trial, one row per replicate and look: replicate and look
 #' (from 0), look_name, performed (FALSE for looks the trial never reached: their
-#' measurements are NA), z, hr, events, events_control, events_treatment, time,
+#' measurements are NA), z, hr, log_hr_se, events, events_control, events_treatment, time,
 #' enrolled, decision (-1 not performed, 0 continue, 1 efficacy, 2 harm,
 #' 3 futility, 4 final look without rejection), trigger_reached, stop_look, and
 #' with test.compare compare_z_<statistic> and compare_decision_<statistic>.
