@@ -3,8 +3,9 @@
 
     tests/test_design_report.py TRIALSIM WORK_FOLDER
 
-For configs/danger_shock.yaml (4,000 replicates per hypothesis) and
-configs/danger_shock_delayed_effect.yaml (non-proportional hazards, 2,000): runs
+For configs/danger_shock.yaml (4,000 replicates per hypothesis),
+configs/danger_shock_delayed_effect.yaml (non-proportional hazards, 2,000) and
+DanGer Shock as a non-inferiority design (margin 1.3, one-sided 0.025, 2,000): runs
 the report, opens report.html in headless Chromium (--dump-dom of a copy with a
 script that records each image's decoded size, the report itself has none) and
 checks that
@@ -17,8 +18,11 @@ checks that
 - H0 is the design under the null: the treatment arm is relative_to_control with
   the null hazard ratio, and its type I error (P(any rejection), two-sided) is
   within 3 SE of alpha, SE = sqrt(alpha (1 - alpha) / n): 0.0034 at n = 4,000 and
-  0.0049 at n = 2,000 (alpha 0.05);
-- the HR estimation under H0 against known answers: with equal laws, 1:1 permuted
+  0.0049 at n = 2,000 (alpha 0.05), 0.0035 for the non-inferiority design (alpha
+  0.025, HR0 = 1.3);
+- the efficacy boundary on the HR scale is HR0 exp(-z / sqrt(d / 4)) at the look's
+  mean events d (Schoenfeld, 1:1);
+- the HR estimation under H0 (superiority) against known answers: with equal laws, 1:1 permuted
   blocks and symmetric two-sided boundaries, swapping the arms' labels gives an
   equally likely trial with log HR negated, so the mean log HR at the interim
   (every trial performs it) is 0: the reported bias is within 3 of its SEs of 0;
@@ -144,12 +148,12 @@ def with_se(value, se):
     return f"{value:.4f} ({se:.4f})"
 
 
-def check_report(chromium, design, replicates, folder):
-    name = os.path.splitext(os.path.basename(design))[0]
+def check_report(chromium, design, replicates, folder, name=None, extra=()):
+    name = name or os.path.splitext(os.path.basename(design))[0]
     out = os.path.join(folder, name)
     shutil.rmtree(out, ignore_errors=True)
     done = subprocess.run([TOOL, design, "-o", out, "--replicates", str(replicates), "--threads", "2",
-                           "--trialsim", sys.argv[1]], capture_output=True, text=True)
+                           "--trialsim", sys.argv[1], *extra], capture_output=True, text=True)
     check(done.returncode == 0, f"{name}: tools/report-design exit code {done.returncode}: {done.stderr}")
     if done.returncode != 0:
         return
@@ -189,9 +193,15 @@ def check_report(chromium, design, replicates, folder):
               f"{name}: expected events at stop {row} against the files' /summary/at_stop/events/mean")
         looks = len(h1["summary/look_names"][()])
         boundary_rows = [t for t in page.tables if t[0][:3] == ["look", "information fraction", "efficacy z"]][0]
+        null_ratio = float(yaml.safe_load(h1.attrs["config_yaml"])["test"].get("null_hazard_ratio", 1.0))
         for k in range(looks):
             check(boundary_rows[k + 1][2] == f"{h1['summary/boundary_z'][k]:.3f}",
                   f"{name}: boundary z of look {k}: {boundary_rows[k + 1]}")
+            # Schoenfeld, 1:1: z = -(log HR - log HR0) sqrt(d / 4) at the look's mean events d.
+            events = h1["summary/events/mean"][k]
+            hr_boundary = null_ratio * math.exp(-h1["summary/boundary_z"][k] / math.sqrt(events / 4))
+            check(boundary_rows[k + 1][6] == f"{hr_boundary:.3f}",
+                  f"{name}: efficacy HR of look {k}: {boundary_rows[k + 1][6]}, expected {hr_boundary:.3f}")
         stopping = [t for t in page.tables if t[0][:3] == ["look", "P(reach)", "efficacy"]]
         check(len(stopping) == 2, f"{name}: {len(stopping)} stopping tables, expected H1 and H0")
         for table, f in zip(stopping, (h1, h0)):
@@ -214,6 +224,9 @@ def check_report(chromium, design, replicates, folder):
         print(f"{name}: type I error {error:.4f}, alpha {alpha}, {n} replicates, SE {se:.4f}, "
               f"{(error - alpha) / se:+.2f} SE")
         check(abs(error - alpha) <= 3 * se, f"{name}: type I error {error:.4f} not within 3 SE ({se:.4f}) of {alpha}")
+
+        if null_ratio != 1.0:
+            return  # the symmetry below holds under HR = 1 only
 
         # HR estimation under H0 at the interim, against the known answers and recomputed here.
         hr, log_se = h0["replicates/hr"][:, 0], h0["replicates/log_hr_se"][:, 0]
@@ -243,6 +256,11 @@ def main():
     os.makedirs(folder, exist_ok=True)
     check_report(chromium, os.path.join(ROOT, "configs", "danger_shock.yaml"), 4000, folder)
     check_report(chromium, os.path.join(ROOT, "configs", "danger_shock_delayed_effect.yaml"), 2000, folder)
+    # Non-inferiority: margin 1.3, one-sided 0.025, no true difference under H1; H0 is HR = 1.3.
+    check_report(chromium, os.path.join(ROOT, "configs", "danger_shock.yaml"), 2000, folder,
+                 "non_inferiority", ["--set", "test.null_hazard_ratio=1.3", "--set", "test.sides=1", "--set",
+                                     "test.alpha=0.025", "--set", "arms[1].survival={relative_to_control: "
+                                     "{hazard_ratio: 1}}"])
     done = subprocess.run([TOOL, os.path.join(ROOT, "configs", "danger_shock_sweep.yaml"), "-o",
                            os.path.join(folder, "sweep"), "--trialsim", sys.argv[1]], capture_output=True, text=True)
     check(done.returncode == 2 and "has a sweep: block" in done.stderr
