@@ -8,6 +8,7 @@
 
 #include "trialsim/config.hpp"
 #include "trialsim/engine.hpp"
+#include "trialsim/philox4x32.hpp"
 #include "trialsim/sorting.hpp"
 #include "trialsim/trial.hpp"
 
@@ -87,6 +88,43 @@ BENCHMARK(simulate_one_replicate);
 
 void simulate_one_replicate_event_driven(benchmark::State& state) { simulate(danger_shock_event_driven(), state); }
 BENCHMARK(simulate_one_replicate_event_driven);
+
+// The generator alone: the 16 blocks (32 words) a stream computes at a time, on each path
+// (0 scalar, 1 SSE2, 2 AVX2, 3 AVX-512F; a path the CPU lacks is reported as an error).
+void philox4x32_16_blocks(benchmark::State& state) {
+  const auto path = static_cast<philox::Path>(state.range(0));
+  state.SetLabel(philox::path_name(path));
+  if (!philox::supported(path)) {
+    state.SkipWithError("not on this CPU");
+    return;
+  }
+  philox::StreamKey stream;
+  stream.key[0] = 20130127;
+  std::uint64_t words[32];
+  std::uint32_t first = 0;
+  for (auto _ : state) {
+    philox::blocks(path, stream, first, words, 16);
+    benchmark::DoNotOptimize(words);
+    first += 16;
+  }
+  state.SetItemsProcessed(state.iterations() * 32);  // 64-bit words
+}
+BENCHMARK(philox4x32_16_blocks)->DenseRange(0, 3);
+
+// The event-driven replicate with the generator on each path.
+void simulate_one_replicate_event_driven_on_path(benchmark::State& state) {
+  const auto path = static_cast<philox::Path>(state.range(0));
+  state.SetLabel(philox::path_name(path));
+  if (!philox::supported(path)) {
+    state.SkipWithError("not on this CPU");
+    return;
+  }
+  const philox::Path previous = philox::current_path();
+  philox::use_path(path);
+  simulate(danger_shock_event_driven(), state);
+  philox::use_path(previous);
+}
+BENCHMARK(simulate_one_replicate_event_driven_on_path)->DenseRange(0, 3);
 
 void draw_patients_360(benchmark::State& state) {
   const Design& design = danger_shock();

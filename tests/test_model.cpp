@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <Random123/philox.h>
 #include <boost/random/exponential_distribution.hpp>
 
 #include <cmath>
@@ -255,29 +254,6 @@ TEST(RandomStream, IsAPureFunctionOfSeedScenarioStreamAndReplicate) {
   EXPECT_NE(base, c.uniform());
   EXPECT_NE(base, d.uniform());
   EXPECT_NE(base, e.uniform());
-}
-
-// The stream's own Philox4x64-10, with its key schedule computed once, is the
-// generator of Random123: every word of several blocks of several replicates of
-// streams with different seeds, scenarios and purposes, including keys near 2^64.
-TEST(RandomStream, WordsAreRandom123Philox4x64) {
-  const r123::Philox4x64 reference;
-  for (const std::uint64_t seed : {0ULL, 20130127ULL, ~0ULL}) {
-    for (const std::uint64_t scenario : {0ULL, 3ULL, (1ULL << 56) - 1}) {
-      for (const StreamId id : {StreamId::arrival, StreamId::event, StreamId::dropout}) {
-        RandomStream stream(seed, scenario, id);
-        const r123::Philox4x64::key_type key{{seed, scenario * 256U + static_cast<std::uint64_t>(id)}};
-        for (const std::uint64_t replicate : {0ULL, 1ULL, 999983ULL, ~0ULL}) {
-          stream.start(replicate);
-          for (std::uint64_t block = 0; block < 5; ++block) {
-            const r123::Philox4x64::ctr_type counter{{replicate, block, 0, 0}};
-            const auto expected = reference(counter, key);
-            for (const std::uint64_t word : expected.v) ASSERT_EQ(stream(), word) << "block " << block;
-          }
-        }
-      }
-    }
-  }
 }
 
 // exponentials() runs the ziggurat's fast path itself and hands every other draw

@@ -1,13 +1,16 @@
 #pragma once
 //! \file random.hpp
-//! Counter-based random streams: Philox4x64-10 (Salmon, Moraes, Dror & Shaw 2011,
-//! "Parallel random numbers: as easy as 1, 2, 3"), the generator of Random123,
-//! with which the tests check it word for word. The stream of replicate r for
-//! purpose `id` in scenario s under seed S is a pure function of (S, s, id, r):
-//! key = (S, s * 256 + id), counter = (r, block, 0, 0). A replicate can therefore
-//! be simulated by any thread, in any shard, in any order, with the same numbers;
-//! and each purpose has its own stream, so drawing dropout times never shifts the
-//! event times (common random numbers across designs).
+//! Counter-based random streams: Philox4x32-10 (Salmon, Moraes, Dror & Shaw 2011,
+//! "Parallel random numbers: as easy as 1, 2, 3"), Random123's philox4x32, with which the
+//! tests check it word for word on every path that computes it (philox4x32.hpp: its 32-bit
+//! multiplies vectorise, several blocks side by side in SIMD lanes). The stream of
+//! replicate r for purpose `id` in scenario s under seed S is a pure function of
+//! (S, s, id, r): key = (S mod 2^32, S div 2^32), counter = (block, r mod 2^32,
+//! r div 2^32, s * 256 + id). A replicate can therefore be simulated by any thread, in
+//! any shard, in any order, with the same numbers; and each purpose has its own stream,
+//! so drawing dropout times never shifts the event times (common random numbers across
+//! designs). A block's four 32-bit outputs x0..x3 are two 64-bit words, x0 + 2^32 x1 then
+//! x2 + 2^32 x3; the blocks follow one another in counter order.
 //! Exp(1) draws come from Boost.Random's ziggurat, which takes one word, a table
 //! lookup and one comparison in about 98% of draws; they do not depend on any
 //! design parameter, so common random numbers across designs hold for every time
@@ -19,6 +22,9 @@
 #include <cmath>
 #include <cstdint>
 #include <span>
+#include <stdexcept>
+
+#include "trialsim/philox4x32.hpp"
 
 namespace trialsim {
 
@@ -33,61 +39,24 @@ enum class StreamId : std::uint64_t {
   dropout = 7,
 };
 
-//! Philox4x64 with R rounds for counters whose last two words are zero, with the key
-//! schedule (the key bumped by the Weyl constants before each round after the first)
-//! computed once per key rather than in every block.
-template <int ROUNDS>
-class Philox4x64 {
-  __extension__ typedef unsigned __int128 Product;  // the full 128-bit product of two words (GCC, Clang)
-
-public:
-  using Block = std::array<std::uint64_t, 4>;
-
-  Philox4x64() : Philox4x64(0, 0) {}
-  Philox4x64(std::uint64_t key0, std::uint64_t key1) {
-    for (auto& round_key : round_keys_) {
-      round_key = {key0, key1};
-      key0 += WEYL_0;
-      key1 += WEYL_1;
-    }
-  }
-
-  //! The block of counter (c0, c1, 0, 0).
-  Block operator()(std::uint64_t c0, std::uint64_t c1) const {
-    // Round 1 with c2 = c3 = 0: the second product is zero.
-    const Product first = static_cast<Product>(MULTIPLIER_0) * c0;
-    std::uint64_t x0 = c1 ^ round_keys_[0][0];
-    std::uint64_t x1 = 0;
-    std::uint64_t x2 = static_cast<std::uint64_t>(first >> 64) ^ round_keys_[0][1];
-    std::uint64_t x3 = static_cast<std::uint64_t>(first);
-    for (int round = 1; round < ROUNDS; ++round) {
-      const Product product0 = static_cast<Product>(MULTIPLIER_0) * x0;
-      const Product product1 = static_cast<Product>(MULTIPLIER_1) * x2;
-      x0 = static_cast<std::uint64_t>(product1 >> 64) ^ x1 ^ round_keys_[round][0];
-      x1 = static_cast<std::uint64_t>(product1);
-      x2 = static_cast<std::uint64_t>(product0 >> 64) ^ x3 ^ round_keys_[round][1];
-      x3 = static_cast<std::uint64_t>(product0);
-    }
-    return {x0, x1, x2, x3};
-  }
-
-private:
-  static constexpr std::uint64_t MULTIPLIER_0 = 0xD2E7470EE14C6C93ULL;
-  static constexpr std::uint64_t MULTIPLIER_1 = 0xCA5A826395121157ULL;
-  static constexpr std::uint64_t WEYL_0 = 0x9E3779B97F4A7C15ULL;  // golden ratio
-  static constexpr std::uint64_t WEYL_1 = 0xBB67AE8584CAA73BULL;  // sqrt(3) - 1
-  std::array<std::array<std::uint64_t, 2>, ROUNDS> round_keys_;
-};
+//! Scenario indices of streams are below this: s * 256 + id fills one 32-bit counter word.
+inline constexpr std::uint64_t STREAM_SCENARIOS = std::uint64_t{1} << 24;
 
 class RandomStream {
-public:
+ public:
   RandomStream() = default;
-  RandomStream(std::uint64_t seed, std::uint64_t scenario, StreamId id)
-      : engine_(seed, scenario * 256u + static_cast<std::uint64_t>(id)) {}
+  RandomStream(std::uint64_t seed, std::uint64_t scenario, StreamId id) {
+    if (scenario >= STREAM_SCENARIOS) throw std::out_of_range("random streams take scenario indices below 2^24");
+    key_.key[0] = static_cast<std::uint32_t>(seed);
+    key_.key[1] = static_cast<std::uint32_t>(seed >> 32);
+    key_.counter[2] = static_cast<std::uint32_t>(scenario * 256U + static_cast<std::uint64_t>(id));
+  }
 
-  //! Positions the stream at the start of replicate `replicate`.
+  //! Positions the stream at the start of replicate `replicate`: no block is computed
+  //! until a number is drawn, so a stream nobody draws from costs nothing.
   void start(std::uint64_t replicate) {
-    replicate_ = replicate;
+    key_.counter[0] = static_cast<std::uint32_t>(replicate);
+    key_.counter[1] = static_cast<std::uint32_t>(replicate >> 32);
     next_block_ = 0;
     next_word_ = WORDS;
     spare_half_ = false;
@@ -96,7 +65,7 @@ public:
   //! Uniform on the open interval (0, 1): 53 random bits, offset by half a step.
   double uniform() {
     if (next_word_ == WORDS) refill();
-    const std::uint64_t bits = block_[next_word_++] >> 11;
+    const std::uint64_t bits = words_[next_word_++] >> 11;
     return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;
   }
 
@@ -116,7 +85,7 @@ public:
         refill();
         word = 0;
       }
-      const std::uint64_t bits = block_[word];
+      const std::uint64_t bits = words_[word];
       // Boost's generate_int_float_pair<double, 8> for 64-bit words (Boost 1.74): the low
       // 8 bits pick the layer; the other 56, with bit 11 of the word cleared, scaled by
       // 2^-56. ExponentialsAreBoostZigguratDrawsInOrder fails if a Boost release changes it.
@@ -141,20 +110,21 @@ public:
   static constexpr result_type max() { return ~result_type{0}; }
   result_type operator()() {
     if (next_word_ == WORDS) refill();
-    return block_[next_word_++];
+    return words_[next_word_++];
   }
 
-  //! 32 random bits: the two halves of one 64-bit word in turn, for draws that
-  //! need no more (a stream should use either these or uniform(), not both).
+  //! 32 random bits: the two halves of one 64-bit word in turn, low half first (so the
+  //! stream's 32-bit outputs in order), for draws that need no more (a stream should use
+  //! either these or uniform(), not both).
   std::uint32_t bits32() {
     if (spare_half_) {
       spare_half_ = false;
       return static_cast<std::uint32_t>(spare_);
     }
     if (next_word_ == WORDS) refill();
-    spare_ = block_[next_word_++] >> 32;
+    spare_ = words_[next_word_++] >> 32;
     spare_half_ = true;
-    return static_cast<std::uint32_t>(block_[next_word_ - 1]);
+    return static_cast<std::uint32_t>(words_[next_word_ - 1]);
   }
 
   //! Uniform integer in [0, n) by multiply-and-shift of 32 bits (Lemire 2019):
@@ -166,24 +136,28 @@ public:
     return static_cast<std::uint32_t>((static_cast<std::uint64_t>(bits) * n) >> 32);
   }
 
-private:
-  static constexpr int WORDS = 4;
+ private:
+  //! Blocks computed at a time: enough for the vector paths' lanes and their latency
+  //! (philox4x32.cpp), and few enough that a stream drawing a handful of numbers pays
+  //! little for the ones it leaves.
+  static constexpr int BLOCKS = 16;
+  static constexpr int WORDS = 2 * BLOCKS;
 
   // Out of line: it is rare, and inlined it would crowd the fast loop's registers.
   [[gnu::noinline]] double exponential_from_boost() { return exponential(); }
 
   void refill() {
-    block_ = engine_(replicate_, next_block_++);
+    philox::blocks(key_, next_block_, words_.data(), BLOCKS);
+    next_block_ += BLOCKS;
     next_word_ = 0;
   }
 
-  Philox4x64<10> engine_;
-  std::uint64_t replicate_ = 0;
-  std::uint64_t next_block_ = 0;
-  std::array<std::uint64_t, WORDS> block_{};
+  philox::StreamKey key_;
+  std::uint32_t next_block_ = 0;
   int next_word_ = WORDS;
   std::uint64_t spare_ = 0;
   bool spare_half_ = false;
+  std::array<std::uint64_t, WORDS> words_{};
 };
 
-} // namespace trialsim
+}  // namespace trialsim

@@ -23,8 +23,9 @@
 namespace trialsim {
 namespace {
 
-// The null trials' streams: a scenario index no run uses (a sweep's scenarios use scenario 0).
-constexpr std::uint64_t CALIBRATION_SCENARIO = std::uint64_t{1} << 55;
+// The null trials' streams: a scenario index no run uses (a sweep's scenarios use scenario 0),
+// the last that random streams take.
+constexpr std::uint64_t CALIBRATION_SCENARIO = STREAM_SCENARIOS - 1;
 
 // The design under H0, with nothing that stops a trial early: every look is analysed.
 Design null_design_of(const Design& design) {
