@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "trialsim/config.hpp"
@@ -89,21 +90,26 @@ BENCHMARK(simulate_one_replicate);
 void simulate_one_replicate_event_driven(benchmark::State& state) { simulate(danger_shock_event_driven(), state); }
 BENCHMARK(simulate_one_replicate_event_driven);
 
-// The generator alone: the 16 blocks (32 words) a stream computes at a time, on each path
-// (0 scalar, 1 SSE2, 2 AVX2, 3 AVX-512F; a path the CPU lacks is reported as an error).
-void philox4x32_16_blocks(benchmark::State& state) {
+// The path that a benchmark's argument names (0 scalar, 1 SSE2, 2 AVX2, 3 AVX-512F), or
+// nothing (reported as an error) when the CPU lacks it.
+std::optional<philox::Path> path_argument(benchmark::State& state) {
   const auto path = static_cast<philox::Path>(state.range(0));
   state.SetLabel(philox::path_name(path));
-  if (!philox::supported(path)) {
-    state.SkipWithError("not on this CPU");
-    return;
-  }
+  if (philox::supported(path)) return path;
+  state.SkipWithError("not on this CPU");
+  return std::nullopt;
+}
+
+// The generator alone: the 16 blocks (32 words) a stream computes at a time, on each path.
+void philox4x32_16_blocks(benchmark::State& state) {
+  const std::optional<philox::Path> path = path_argument(state);
+  if (!path) return;
   philox::StreamKey stream;
   stream.key[0] = 20130127;
   std::uint64_t words[32];
   std::uint32_t first = 0;
   for (auto _ : state) {
-    philox::blocks(path, stream, first, words, 16);
+    philox::blocks(*path, stream, first, words, 16);
     benchmark::DoNotOptimize(words);
     first += 16;
   }
@@ -113,14 +119,10 @@ BENCHMARK(philox4x32_16_blocks)->DenseRange(0, 3);
 
 // The event-driven replicate with the generator on each path.
 void simulate_one_replicate_event_driven_on_path(benchmark::State& state) {
-  const auto path = static_cast<philox::Path>(state.range(0));
-  state.SetLabel(philox::path_name(path));
-  if (!philox::supported(path)) {
-    state.SkipWithError("not on this CPU");
-    return;
-  }
+  const std::optional<philox::Path> path = path_argument(state);
+  if (!path) return;
   const philox::Path previous = philox::current_path();
-  philox::use_path(path);
+  philox::use_path(*path);
   simulate(danger_shock_event_driven(), state);
   philox::use_path(previous);
 }
