@@ -147,7 +147,8 @@ private:
   double weighted_probability(int arm, double s) const;
   //! Calendar times (in the Lambda scale, x) where the integrand of events by time t has kinks.
   std::vector<double> kinks(double t) const;
-  std::vector<double> deterministic_entries() const;
+  //! Deterministic arrivals: expected events of `arm` by t among the first `population` patients.
+  double deterministic_events(double t, int arm, int population) const;
 
   const Design& design_;
   const EventModel& model_;

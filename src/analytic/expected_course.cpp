@@ -22,6 +22,7 @@
 #include <cmath>
 #include <limits>
 
+#include "entry_sums.hpp"
 #include "numerics.hpp"
 #include "trialsim/analytic.hpp"
 
@@ -49,6 +50,14 @@ constexpr double EDGE = 1e-12;
 constexpr double NEVER = 1e-6;
 // Relative tolerance of the calendar times found by bisection.
 constexpr double TIME_TOLERANCE = 1e-11;
+// Deterministic arrivals: sums over at most this many entered patients are taken term by
+// term, larger ones by analytic::sum_over_entries (Gregory's formula), whose cost does not
+// grow with the sample size.
+constexpr long long EXACT_TERMS = 4096;
+// ... and the distribution of the event count is taken exactly (a pass over the patients
+// per count below the target) while patients x target stays below this, else by the
+// lattice Edgeworth expansion, whose error is O(1 / variance^(3/2)).
+constexpr double EXACT_WORK = 2e6;
 
 // E[min(M, X)] for X ~ Poisson(mean).
 double expected_capped(double cap, double mean) {
@@ -114,10 +123,20 @@ double ExpectedCourse::weighted_probability(int arm, double s) const {
   return arm < 0 ? model_.event_probability(s) : model_.share(arm) * model_.event_probability(arm, s);
 }
 
-std::vector<double> ExpectedCourse::deterministic_entries() const {
-  std::vector<double> entries;
-  for (int i = 1; i <= sample_size_; ++i) entries.push_back(arrivals_.time_of_cumulative(i));
-  return entries;
+double ExpectedCourse::deterministic_events(double t, int arm, int population) const {
+  const std::vector<analytic::EntryRun> runs = analytic::entry_runs(design_.enrollment.periods, sample_size_);
+  if (analytic::entered_before(runs, t, population) > EXACT_TERMS) {
+    return analytic::sum_over_entries<1>(runs, model_.grid(), t, population, [&](double s) {
+      return std::array<double, 1>{weighted_probability(arm, s)};
+    })[0];
+  }
+  double sum = 0.0;
+  for (int i = 1; i <= population; ++i) {
+    const double entry = arrivals_.time_of_cumulative(i);
+    if (!(entry < t)) break;
+    sum += weighted_probability(arm, t - entry);
+  }
+  return sum;
 }
 
 std::vector<double> ExpectedCourse::kinks(double t) const {
@@ -137,11 +156,7 @@ double ExpectedCourse::expected_enrolled(double t) const {
 }
 
 double ExpectedCourse::expected_events(double t, int arm) const {
-  if (deterministic_) {
-    double sum = 0.0;
-    for (const double entry : deterministic_entries()) sum += weighted_probability(arm, t - entry);
-    return sum;
-  }
+  if (deterministic_) return deterministic_events(t, arm, sample_size_);
   const auto integrand = [&](double x) {
     return poisson_cdf(sample_size_ - 1, x) * weighted_probability(arm, t - arrivals_.time_of_cumulative(x));
   };
@@ -176,8 +191,23 @@ double ExpectedCourse::time_expected_events_reach(double events) const {
 double ExpectedCourse::probability_fewer_events(double t, int events) const {
   if (t <= 0.0) return 1.0;
   if (deterministic_) {
+    const std::vector<analytic::EntryRun> runs = analytic::entry_runs(design_.enrollment.periods, sample_size_);
+    const auto entered = static_cast<double>(analytic::entered_before(runs, t, sample_size_));
+    if (entered > EXACT_TERMS || entered * events > EXACT_WORK) {
+      // Cumulants of the count: sums over the patients of those of Bernoulli(p).
+      const auto cumulants = analytic::sum_over_entries<4>(runs, model_.grid(), t, sample_size_, [&](double s) {
+        const double p = weighted_probability(-1, s);
+        const double pq = p * (1.0 - p);
+        return std::array<double, 4>{p, pq, pq * (1.0 - 2.0 * p), pq * (1.0 - 6.0 * pq)};
+      });
+      return analytic::lattice_edgeworth_below(cumulants, events);
+    }
     std::vector<double> probabilities;
-    for (const double entry : deterministic_entries()) probabilities.push_back(weighted_probability(-1, t - entry));
+    for (int i = 1; i <= sample_size_; ++i) {
+      const double entry = arrivals_.time_of_cumulative(i);
+      if (!(entry < t)) break;
+      probabilities.push_back(weighted_probability(-1, t - entry));
+    }
     return poisson_binomial_below(probabilities, events);
   }
   const double n = sample_size_;
@@ -225,14 +255,9 @@ ExpectedCourse::AtArrival ExpectedCourse::at_arrival(int n, double delay, bool f
   AtArrival result;
   const int population = first_only ? n : sample_size_;
   if (deterministic_) {
-    const std::vector<double> entries = deterministic_entries();
-    result.time = entries[static_cast<std::size_t>(n - 1)] + delay;
-    for (int i = 0; i < population && entries[static_cast<std::size_t>(i)] <= result.time; ++i) {
-      result.enrolled += 1.0;
-      for (int arm : {CONTROL, TREATMENT}) {
-        result.events[arm] += weighted_probability(arm, result.time - entries[static_cast<std::size_t>(i)]);
-      }
-    }
+    result.time = arrivals_.time_of_cumulative(n) + delay;
+    for (int i = 1; i <= population && arrivals_.time_of_cumulative(i) <= result.time; ++i) result.enrolled += 1.0;
+    for (int arm : {CONTROL, TREATMENT}) result.events[arm] = deterministic_events(result.time, arm, population);
     return result;
   }
   result.time = expected_arrival_time(n) + delay;
