@@ -39,22 +39,23 @@ long long entered_before(const std::vector<EntryRun>& runs, double t, long long 
   return entered;
 }
 
-double lattice_edgeworth_below(const std::array<double, 4>& cumulants, int d) {
+double lattice_edgeworth_below(const std::array<double, 5>& cumulants, int d) {
   // Cumulants of S + U: U adds 1/12 to the variance and -1/120 to the fourth cumulant.
   const double variance = cumulants[1] + 1.0 / 12.0;
   const double sd = std::sqrt(variance);
-  const double skewness = cumulants[2] / (variance * sd);
-  const double kurtosis = (cumulants[3] - 1.0 / 120.0) / (variance * variance);
+  const double g3 = cumulants[2] / std::pow(sd, 3);
+  const double g4 = (cumulants[3] - 1.0 / 120.0) / std::pow(sd, 4);
+  const double g5 = cumulants[4] / std::pow(sd, 5);
   const double x = (d - 0.5 - cumulants[0]) / sd;
-  const double x2 = x * x;
-  const double he2 = x2 - 1.0;
-  const double he3 = x * (x2 - 3.0);
-  const double he5 = x * (x2 * x2 - 10.0 * x2 + 15.0);
+  // Probabilists' Hermite polynomials He_1 .. He_8 at x: He_{k+1} = x He_k - k He_{k-1}.
+  std::array<double, 9> he{1.0, x};
+  for (std::size_t k = 1; k + 1 < he.size(); ++k) he[k + 1] = x * he[k] - static_cast<double>(k) * he[k - 1];
+  // F(x) = Phi(x) - phi(x) [terms of order sd^-1, sd^-2 and sd^-3].
+  const double correction = g3 / 6.0 * he[2] + g4 / 24.0 * he[3] + g3 * g3 / 72.0 * he[5] + g5 / 120.0 * he[4] +
+                            g3 * g4 / 144.0 * he[6] + g3 * g3 * g3 / 1296.0 * he[8];
   const double normal = 0.5 * std::erfc(-x / std::numbers::sqrt2);
-  const double density = std::exp(-0.5 * x2) / std::sqrt(2.0 * std::numbers::pi);
-  const double below =
-      normal - density * (skewness / 6.0 * he2 + kurtosis / 24.0 * he3 + skewness * skewness / 72.0 * he5);
-  return std::clamp(below, 0.0, 1.0);
+  const double density = std::exp(-0.5 * x * x) / std::sqrt(2.0 * std::numbers::pi);
+  return std::clamp(normal - density * correction, 0.0, 1.0);
 }
 
 } // namespace trialsim::analytic

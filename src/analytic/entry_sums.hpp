@@ -125,10 +125,11 @@ std::array<double, K> sum_over_entries(const std::vector<EntryRun>& runs, const 
 }
 
 //! P(S < d) for S a sum of independent Bernoulli variables with the given cumulant sums
-//! (mean, variance, third and fourth cumulants), by the Edgeworth expansion to order
-//! 1 / variance of S + U, U uniform on (-1/2, 1/2), whose distribution function at
-//! d - 1/2 is exactly P(S <= d - 1): the continuity and Sheppard corrections of a lattice
-//! variable (Kolassa JE 2006, Series Approximation Methods in Statistics, 3rd ed., ch. 3).
-double lattice_edgeworth_below(const std::array<double, 4>& cumulants, int d);
+//! (first to fifth), by the Edgeworth expansion to order variance^(-3/2) of S + U, U
+//! uniform on (-1/2, 1/2), whose distribution function at d - 1/2 is exactly
+//! P(S <= d - 1): the continuity and Sheppard corrections of a lattice variable
+//! (Kolassa JE 2006, Series Approximation Methods in Statistics, 3rd ed., sections 3.2
+//! and 3.10; Hall P 1992, The Bootstrap and Edgeworth Expansion, section 2.2).
+double lattice_edgeworth_below(const std::array<double, 5>& cumulants, int d);
 
 } // namespace trialsim::analytic

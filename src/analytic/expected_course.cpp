@@ -50,13 +50,15 @@ constexpr double EDGE = 1e-12;
 constexpr double NEVER = 1e-6;
 // Relative tolerance of the calendar times found by bisection.
 constexpr double TIME_TOLERANCE = 1e-11;
+// ... and of the edges of the window over which an expected event time is integrated.
+constexpr double EDGE_TOLERANCE = 1e-6;
 // Deterministic arrivals: sums over at most this many entered patients are taken term by
 // term, larger ones by analytic::sum_over_entries (Gregory's formula), whose cost does not
 // grow with the sample size.
 constexpr long long EXACT_TERMS = 4096;
 // ... and the distribution of the event count is taken exactly (a pass over the patients
 // per count below the target) while patients x target stays below this, else by the
-// lattice Edgeworth expansion, whose error is O(1 / variance^(3/2)).
+// lattice Edgeworth expansion, whose error is O(1 / variance^2).
 constexpr double EXACT_WORK = 2e6;
 
 // E[min(M, X)] for X ~ Poisson(mean).
@@ -195,10 +197,11 @@ double ExpectedCourse::probability_fewer_events(double t, int events) const {
     const auto entered = static_cast<double>(analytic::entered_before(runs, t, sample_size_));
     if (entered > EXACT_TERMS || entered * events > EXACT_WORK) {
       // Cumulants of the count: sums over the patients of those of Bernoulli(p).
-      const auto cumulants = analytic::sum_over_entries<4>(runs, model_.grid(), t, sample_size_, [&](double s) {
+      const auto cumulants = analytic::sum_over_entries<5>(runs, model_.grid(), t, sample_size_, [&](double s) {
         const double p = weighted_probability(-1, s);
         const double pq = p * (1.0 - p);
-        return std::array<double, 4>{p, pq, pq * (1.0 - 2.0 * p), pq * (1.0 - 6.0 * pq)};
+        return std::array<double, 5>{p, pq, pq * (1.0 - 2.0 * p), pq * (1.0 - 6.0 * pq),
+                                     pq * (1.0 - 2.0 * p) * (1.0 - 12.0 * pq)};
       });
       return analytic::lattice_edgeworth_below(cumulants, events);
     }
@@ -243,11 +246,28 @@ double ExpectedCourse::expected_event_time(int events) const {
   // E[T_d] = int P(T_d > t) dt, over the trials that reach d events.
   const auto still_below = [&](double t) { return (probability_fewer_events(t, events) - never) / (1.0 - never); };
   const double reached = time_expected_events_reach(events);
+  // The integrand falls from 1 to 0 around `reached`, over a window that narrows (relative
+  // to the time) as the trial grows: bracket its edges by steps, then find them by
+  // bisection, so that the panels cover the window and not the flat parts beside it.
   double low = reached;
-  while (low > 0.0 && still_below(low) < 1.0 - EDGE) low = low > 1e-9 * reached ? low * 0.8 : 0.0;
+  double low_outside = reached;
+  while (low > 0.0 && still_below(low) < 1.0 - EDGE) {
+    low_outside = low;
+    low = low > 1e-9 * reached ? low * 0.8 : 0.0;
+  }
+  if (low_outside > low) {
+    low = analytic::bisect([&](double t) { return still_below(t) - (1.0 - EDGE); }, low, low_outside, EDGE_TOLERANCE);
+  }
   double high = reached;
-  while (still_below(high) > EDGE) high *= 1.25;
-  // Below `low` the probability is 1 to within EDGE.
+  double high_inside = reached;
+  while (still_below(high) > EDGE) {
+    high_inside = high;
+    high *= 1.25;
+  }
+  if (high > high_inside) {
+    high = analytic::bisect([&](double t) { return still_below(t) - EDGE; }, high_inside, high, EDGE_TOLERANCE);
+  }
+  // Below `low` the probability is 1 to within EDGE, above `high` 0 to within EDGE.
   return low + integrate(still_below, low, high, 2 * PANELS);
 }
 
