@@ -17,8 +17,8 @@ std::vector<EntryRun> entry_runs(const std::vector<RatePeriod>& periods, long lo
     const double to = k + 1 < periods.size() ? arrivals.cumulative_rate(periods[k + 1].from) : INFINITY;
     EntryRun run;
     run.first = std::max(1LL, static_cast<long long>(std::ceil(from)));
-    const long long last = std::isfinite(to) ? std::min(sample_size, static_cast<long long>(std::ceil(to)) - 1)
-                                             : sample_size;
+    const long long last =
+        std::isfinite(to) ? std::min(sample_size, static_cast<long long>(std::ceil(to)) - 1) : sample_size;
     if (last < run.first) continue;
     run.count = last - run.first + 1;
     run.entry = arrivals.time_of_cumulative(static_cast<double>(run.first));
@@ -58,4 +58,4 @@ double lattice_edgeworth_below(const std::array<double, 5>& cumulants, int d) {
   return std::clamp(normal - density * correction, 0.0, 1.0);
 }
 
-} // namespace trialsim::analytic
+}  // namespace trialsim::analytic

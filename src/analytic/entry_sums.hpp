@@ -63,8 +63,8 @@ std::array<double, K> run_sum(const Value& value, double s0, double h, long long
     for (long long j = a; j <= b; ++j) add(sum, f(j));
     return sum;
   }
-  static constexpr std::array<double, 6> GREGORY{1.0 / 12.0,     1.0 / 24.0,         19.0 / 720.0,
-                                                 3.0 / 160.0,    863.0 / 60480.0,    275.0 / 24192.0};
+  static constexpr std::array<double, 6> GREGORY{1.0 / 12.0,  1.0 / 24.0,      19.0 / 720.0,
+                                                 3.0 / 160.0, 863.0 / 60480.0, 275.0 / 24192.0};
   constexpr std::size_t ORDER = GREGORY.size();
   // The integral of f(j) over [a, b]: of value over the follow-ups, divided by h.
   const double high = s0 - static_cast<double>(a) * h;
@@ -95,7 +95,7 @@ std::array<double, K> run_sum(const Value& value, double s0, double h, long long
   return sum;
 }
 
-} // namespace detail
+}  // namespace detail
 
 //! sum over the first `population` patients entered before t of value(t - entry), value
 //! being smooth between the points of `grid` (ascending, from 0) and constant beyond its last.
@@ -132,4 +132,4 @@ std::array<double, K> sum_over_entries(const std::vector<EntryRun>& runs, const 
 //! and 3.10; Hall P 1992, The Bootstrap and Edgeworth Expansion, section 2.2).
 double lattice_edgeworth_below(const std::array<double, 5>& cumulants, int d);
 
-} // namespace trialsim::analytic
+}  // namespace trialsim::analytic
