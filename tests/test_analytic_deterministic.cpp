@@ -80,22 +80,29 @@ double exponential_probability(int arm, double s) {
 // period (t = 300 + 150 at every size), after enrolment.
 const std::vector<double> TIMES{40.0, 260.0, 450.0, 700.0, 2000.0};
 
+// expected_events(t, arm) of the design of `patients` patients against the direct sum of
+// probability(arm, s) over its patients, at every time in TIMES, to 1e-10.
+void expect_direct_sums(int patients, const std::string& arms, const std::string& extra,
+                        const std::function<double(const EventModel&, int, double)>& probability) {
+  const Design design = parse_design(design_yaml(patients, arms, extra), "design");
+  const EventModel model(design);
+  const ExpectedCourse course(design, model);
+  const std::vector<double> entry_times = entries(design);
+  for (const double t : TIMES) {
+    for (const int arm : {CONTROL, TREATMENT}) {
+      SCOPED_TRACE(std::to_string(patients) + " patients, t = " + std::to_string(t) + ", arm " + std::to_string(arm));
+      const double expected = direct_sum(entry_times, t, 0.5, [&](double s) { return probability(model, arm, s); });
+      EXPECT_NEAR(course.expected_events(t, arm), expected, 1e-10 * expected);
+    }
+  }
+}
+
 }  // namespace
 
 TEST(AnalyticDeterministic, ExpectedEventsAreTheDirectSumAtEverySize) {
   for (const int patients : {300, 3000, 200000}) {
-    const Design design = parse_design(design_yaml(patients, EXPONENTIAL_ARMS, ""), "design");
-    const EventModel model(design);
-    const ExpectedCourse course(design, model);
-    const std::vector<double> entry_times = entries(design);
-    for (const double t : TIMES) {
-      for (const int arm : {CONTROL, TREATMENT}) {
-        SCOPED_TRACE(std::to_string(patients) + " patients, t = " + std::to_string(t) + ", arm " + std::to_string(arm));
-        const double expected =
-            direct_sum(entry_times, t, 0.5, [arm](double s) { return exponential_probability(arm, s); });
-        EXPECT_NEAR(course.expected_events(t, arm), expected, 1e-10 * expected);
-      }
-    }
+    expect_direct_sums(patients, EXPONENTIAL_ARMS, "",
+                       [](const EventModel&, int arm, double s) { return exponential_probability(arm, s); });
   }
 }
 
@@ -114,17 +121,8 @@ TEST(AnalyticDeterministic, ExpectedEventsWithKinksAreTheDirectSumAtEverySize) {
     return 1.0 - std::exp(-cumulative);
   };
   for (const int patients : {300, 200000}) {
-    const Design design = parse_design(design_yaml(patients, arms, "follow_up: {fixed: 365}\n"), "design");
-    const EventModel model(design);
-    const ExpectedCourse course(design, model);
-    const std::vector<double> entry_times = entries(design);
-    for (const double t : TIMES) {
-      for (const int arm : {CONTROL, TREATMENT}) {
-        SCOPED_TRACE(std::to_string(patients) + " patients, t = " + std::to_string(t) + ", arm " + std::to_string(arm));
-        const double expected = direct_sum(entry_times, t, 0.5, [&](double s) { return probability(arm, s); });
-        EXPECT_NEAR(course.expected_events(t, arm), expected, 1e-10 * expected);
-      }
-    }
+    expect_direct_sums(patients, arms, "follow_up: {fixed: 365}\n",
+                       [&](const EventModel&, int arm, double s) { return probability(arm, s); });
   }
 }
 
@@ -136,18 +134,8 @@ TEST(AnalyticDeterministic, ExpectedEventsOfAWeibullWithCureAreTheDirectSum) {
       "  - {id: treatment, survival: {relative_to_control: {breaks: [0, 30], hazard_ratios: "
       "[1.0, 0.6]}}}\n";
   const std::string extra = "crossover: {control_to_treatment: 0.05, treatment_to_control: 0.1}\nexclusion: 0.05\n";
-  const Design design = parse_design(design_yaml(200000, arms, extra), "design");
-  const EventModel model(design);
-  const ExpectedCourse course(design, model);
-  const std::vector<double> entry_times = entries(design);
-  for (const double t : TIMES) {
-    for (const int arm : {CONTROL, TREATMENT}) {
-      SCOPED_TRACE("t = " + std::to_string(t) + ", arm " + std::to_string(arm));
-      const double expected =
-          direct_sum(entry_times, t, 0.5, [&](double s) { return model.event_probability(arm, s); });
-      EXPECT_NEAR(course.expected_events(t, arm), expected, 1e-10 * expected);
-    }
-  }
+  expect_direct_sums(200000, arms, extra,
+                     [](const EventModel& model, int arm, double s) { return model.event_probability(arm, s); });
 }
 
 // E[T_d] = integral over t of P(fewer than d events by t), with that probability by the
