@@ -16,7 +16,11 @@
 // for simple randomisation; permuted blocks change only the spread of the event count,
 // not its mean. This is the Lachin and Foulkes (1986, Biometrics 42:507-519) calculation
 // without its fluid approximation of accrual; with `arrivals: deterministic` patient i
-// enters at Lambda^-1(i) and every sum above is taken over the N fixed entry times.
+// enters at Lambda^-1(i) and every sum above is taken over the N fixed entry times:
+// term by term for a few thousand patients, beyond by Gregory's formula over each rate
+// period's evenly spaced entries (entry_sums.hpp), and the event count's distribution
+// exactly (the Poisson-binomial recursion) or, when that would take more than EXACT_WORK
+// operations, by its lattice Edgeworth expansion from the summed cumulants.
 
 #include <algorithm>
 #include <cmath>
