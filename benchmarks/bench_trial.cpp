@@ -7,10 +7,12 @@
 #include <optional>
 #include <vector>
 
+#include "trialsim/common_draws.hpp"
 #include "trialsim/config.hpp"
 #include "trialsim/engine.hpp"
 #include "trialsim/philox4x32.hpp"
 #include "trialsim/sorting.hpp"
+#include "trialsim/sweep.hpp"
 #include "trialsim/trial.hpp"
 
 using namespace trialsim;
@@ -127,6 +129,56 @@ void simulate_one_replicate_event_driven_on_path(benchmark::State& state) {
   philox::use_path(previous);
 }
 BENCHMARK(simulate_one_replicate_event_driven_on_path)->DenseRange(0, 3);
+
+// One replicate of every scenario of the shipped 44-scenario sweep, its numbers drawn once and
+// shared (CommonDraws), against the same 44 trials each drawing its own numbers: divided by
+// simulate_one_replicate, the sweep's cost in replicates of one scenario.
+struct ShippedSweep {
+  SweepDesign sweep = load_sweep(std::string(TRIALSIM_SOURCE_DIR) + "/configs/danger_shock_sweep.yaml");
+  std::vector<TrialSimulator> simulators;
+  std::vector<TrialWorkspace> workspaces;
+  ShippedSweep() {
+    simulators.reserve(sweep.scenarios.size());
+    for (const Scenario& scenario : sweep.scenarios) {
+      simulators.emplace_back(scenario.design, plan_boundaries(scenario.design));
+      workspaces.push_back(simulators.back().make_workspace());
+    }
+  }
+};
+
+void sweep_44_scenarios_on_common_draws(benchmark::State& state) {
+  ShippedSweep s;
+  std::vector<const Design*> designs;
+  for (const Scenario& scenario : s.sweep.scenarios) designs.push_back(&scenario.design);
+  const CommonDraws common(designs, 0);
+  CommonDrawsWorkspace draws = common.make_workspace();
+  TrialOutcome outcome;
+  std::uint64_t replicate = 0;
+  for (auto _ : state) {
+    common.draw(replicate++, draws);
+    for (std::size_t k = 0; k < s.simulators.size(); ++k) {
+      s.simulators[k].simulate(common.of(k, draws), s.workspaces[k], outcome);
+      benchmark::DoNotOptimize(outcome);
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(sweep_44_scenarios_on_common_draws);
+
+void sweep_44_scenarios_each_drawing(benchmark::State& state) {
+  ShippedSweep s;
+  TrialOutcome outcome;
+  std::uint64_t replicate = 0;
+  for (auto _ : state) {
+    for (std::size_t k = 0; k < s.simulators.size(); ++k) {
+      s.simulators[k].simulate(replicate, s.workspaces[k], outcome);
+      benchmark::DoNotOptimize(outcome);
+    }
+    ++replicate;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(sweep_44_scenarios_each_drawing);
 
 void draw_patients_360(benchmark::State& state) {
   const Design& design = danger_shock();

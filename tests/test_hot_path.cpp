@@ -11,8 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "trialsim/common_draws.hpp"
 #include "trialsim/config.hpp"
 #include "trialsim/engine.hpp"
+#include "trialsim/sweep.hpp"
 #include "trialsim/trial.hpp"
 
 namespace {
@@ -94,6 +96,43 @@ TEST(HotPath, SimulatingAllocatesNothing) {
     for (std::uint64_t r = 0; r < REPLICATES; ++r) simulator.simulate(r, workspace, outcome);
     const long during = allocations.load() - before;
     EXPECT_EQ(during, 0) << "allocations in " << REPLICATES << " replicates";
+  }
+}
+
+TEST(HotPath, ScenariosOnCommonDrawsAllocateNothing) {
+  // A sweep's replicate: its shared numbers drawn once, then every scenario simulated from
+  // them, each in its workspace straight from make_workspace.
+  const std::string configs = std::string(TRIALSIM_SOURCE_DIR) + "/configs/";
+  const std::vector<Override> overrides{{"dropout", "{pump: {exponential: {hazard: 0.002}}}"},
+                                        {"crossover", "{control_to_treatment: 0.02}"},
+                                        {"exclusion", "0.01"},
+                                        {"sweep",
+                                         "{enrollment.sample_size: [241, 360], allocation.block_size: [0, 4], "
+                                         "enrollment.arrivals: [poisson, deterministic]}"}};
+  for (const SweepDesign& sweep :
+       {load_sweep(configs + "danger_shock_sweep.yaml"), load_sweep(configs + "danger_shock.yaml", overrides)}) {
+    SCOPED_TRACE(sweep.base.name);
+    std::vector<const Design*> designs;
+    std::vector<TrialSimulator> simulators;
+    simulators.reserve(sweep.scenarios.size());
+    for (const Scenario& scenario : sweep.scenarios) {
+      designs.push_back(&scenario.design);
+      simulators.emplace_back(scenario.design, plan_boundaries(scenario.design));
+    }
+    const CommonDraws common(designs, 0);
+    CommonDrawsWorkspace draws = common.make_workspace();
+    std::vector<TrialWorkspace> workspaces;
+    for (const TrialSimulator& simulator : simulators) workspaces.push_back(simulator.make_workspace());
+    TrialOutcome outcome;
+    constexpr std::uint64_t REPLICATES = 200;
+    const long before = allocations.load();
+    for (std::uint64_t r = 0; r < REPLICATES; ++r) {
+      common.draw(r, draws);
+      for (std::size_t k = 0; k < simulators.size(); ++k)
+        simulators[k].simulate(common.of(k, draws), workspaces[k], outcome);
+    }
+    const long during = allocations.load() - before;
+    EXPECT_EQ(during, 0) << "allocations in " << REPLICATES << " replicates of " << simulators.size() << " scenarios";
   }
 }
 

@@ -14,6 +14,7 @@
 
 #include "input_error.hpp"
 #include "scratch_folder.hpp"
+#include "trialsim/common_draws.hpp"
 #include "trialsim/engine.hpp"
 #include "trialsim/error.hpp"
 #include "trialsim/io.hpp"
@@ -415,4 +416,252 @@ TEST_F(SweepFileTest, PlotsReadTheSweepFile) {
             2);
   EXPECT_EQ(run(plot + "km " + file.string() + " --replicate 20 -o " + (dir_ / "x.png").string()), 2);
   EXPECT_FALSE(fs::exists(dir_ / "x.png"));
+}
+
+// A sweep runs its scenarios together on common random numbers (run_scenarios): each
+// replicate's numbers are drawn once for the largest scenario that needs them and every
+// scenario reads its prefix. Each scenario must be bit for bit its run alone
+// (run_simulation, which draws from the streams itself), on any thread count and shard.
+namespace {
+
+bool same_bits(double a, double b) {
+  return std::memcmp(&a, &b, sizeof(double)) == 0;
+}
+
+// Every field of every performed look, bit for bit.
+void expect_same_outcomes(const std::vector<TrialOutcome>& a, const std::vector<TrialOutcome>& b,
+                          const Design& design) {
+  ASSERT_EQ(a.size(), b.size());
+  const auto compared = design.test.compare.size();
+  for (std::size_t r = 0; r < a.size(); ++r) {
+    ASSERT_EQ(a[r].stop_look, b[r].stop_look) << r;
+    for (std::size_t k = 0; k < design.looks.size(); ++k) {
+      const LookOutcome& x = a[r].looks[k];
+      const LookOutcome& y = b[r].looks[k];
+      ASSERT_TRUE(same_bits(x.time, y.time) && same_bits(x.z, y.z) && same_bits(x.hr, y.hr) &&
+                  same_bits(x.boundary_z, y.boundary_z) &&
+                  same_bits(x.conditional_power_design, y.conditional_power_design) &&
+                  same_bits(x.conditional_power_trend, y.conditional_power_trend))
+          << "replicate " << r << " look " << k;
+      ASSERT_EQ(x.enrolled, y.enrolled) << r;
+      ASSERT_EQ(x.events[0], y.events[0]) << r;
+      ASSERT_EQ(x.events[1], y.events[1]) << r;
+      ASSERT_EQ(x.decision, y.decision) << r;
+      ASSERT_EQ(x.planned_decision, y.planned_decision) << r;
+      ASSERT_EQ(x.trigger_reached, y.trigger_reached) << r;
+      for (std::size_t c = 0; c < compared; ++c) {
+        ASSERT_TRUE(same_bits(x.compared_z[c], y.compared_z[c])) << r;
+        ASSERT_EQ(x.compared_decision[c], y.compared_decision[c]) << r;
+      }
+    }
+  }
+}
+
+void expect_same_results(const Results& a, const Results& b) {
+  EXPECT_TRUE(same_bits(a.power, b.power));
+  EXPECT_TRUE(same_bits(a.power_se, b.power_se));
+  EXPECT_TRUE(same_bits(a.expected_events, b.expected_events));
+  EXPECT_TRUE(same_bits(a.expected_time, b.expected_time));
+  ASSERT_EQ(a.looks.size(), b.looks.size());
+  for (std::size_t k = 0; k < a.looks.size(); ++k) {
+    EXPECT_EQ(a.looks[k].time.quantiles, b.looks[k].time.quantiles);
+    EXPECT_TRUE(same_bits(a.looks[k].events.mean, b.looks[k].events.mean));
+  }
+}
+
+// Each scenario alone: run_simulation, replicates [first, first + count).
+std::vector<std::vector<TrialOutcome>> single_runs(const SweepDesign& sweep, std::int64_t first, std::int64_t count,
+                                                   std::vector<Results>* results = nullptr) {
+  std::vector<std::vector<TrialOutcome>> outcomes(sweep.scenarios.size());
+  for (std::size_t k = 0; k < sweep.scenarios.size(); ++k) {
+    RunOptions options;
+    options.threads = 1;
+    options.first_replicate = first;
+    options.count = count;
+    options.on_block = [&outcomes, k](std::int64_t, std::span<const TrialOutcome> block) {
+      outcomes[k].insert(outcomes[k].end(), block.begin(), block.end());
+    };
+    const Design& design = sweep.scenarios[k].design;
+    const Results one = run_simulation(design, plan_boundaries(design), options);
+    if (results) results->push_back(one);
+  }
+  return outcomes;
+}
+
+// The scenarios together (run_scenarios) on `threads` threads with blocks of `block_size`.
+std::vector<std::vector<TrialOutcome>> together(const SweepDesign& sweep, std::int64_t first, std::int64_t count,
+                                                int threads, std::int64_t block_size,
+                                                std::vector<Results>* results = nullptr) {
+  std::vector<std::vector<TrialOutcome>> outcomes(sweep.scenarios.size());
+  std::vector<BoundaryPlan> plans;
+  for (const Scenario& scenario : sweep.scenarios) plans.push_back(plan_boundaries(scenario.design));
+  std::vector<ScenarioRun> runs;
+  for (std::size_t k = 0; k < sweep.scenarios.size(); ++k) {
+    runs.push_back({&sweep.scenarios[k].design, &plans[k],
+                    [&outcomes, k](std::int64_t offset, std::span<const TrialOutcome> block) {
+                      // Blocks arrive in replicate order.
+                      EXPECT_EQ(static_cast<std::size_t>(offset), outcomes[k].size());
+                      outcomes[k].insert(outcomes[k].end(), block.begin(), block.end());
+                    }});
+  }
+  RunOptions options;
+  options.threads = threads;
+  options.first_replicate = first;
+  options.count = count;
+  options.block_size = block_size;
+  std::vector<Results> all = run_scenarios(runs, options);
+  if (results) *results = std::move(all);
+  return outcomes;
+}
+
+void expect_together_equals_alone(const SweepDesign& sweep, std::int64_t replicates) {
+  std::vector<Results> alone_results, together_results;
+  const auto alone = single_runs(sweep, 0, replicates, &alone_results);
+  // Blocks smaller than the run (several of them, the last one partial), on two threads.
+  const auto joint =
+      together(sweep, 0, replicates, 2, 7 * static_cast<std::int64_t>(sweep.scenarios.size()) * 9, &together_results);
+  ASSERT_EQ(joint.size(), alone.size());
+  for (std::size_t k = 0; k < alone.size(); ++k) {
+    SCOPED_TRACE("scenario " + std::to_string(k) + ": " + sweep.scenarios[k].label);
+    expect_same_outcomes(joint[k], alone[k], sweep.scenarios[k].design);
+    expect_same_results(together_results[k], alone_results[k]);
+  }
+}
+
+}  // namespace
+
+TEST(SweepOnCommonDraws, TheShippedSweepEqualsItsSingleRunsBitForBit) {
+  const SweepDesign sweep = load_sweep(std::string(TRIALSIM_SOURCE_DIR) + "/configs/danger_shock_sweep.yaml");
+  ASSERT_EQ(sweep.scenarios.size(), 44u);
+  expect_together_equals_alone(sweep, 150);
+}
+
+TEST(SweepOnCommonDraws, SampleSizesAndEnrolmentsThatDifferEqualTheirSingleRuns) {
+  // Odd and even sample sizes (two patients share a word of the allocation stream), two
+  // Poisson enrolments and deterministic arrivals, simple randomisation and blocks of 4 and 6
+  // (6 with a 1:2 ratio): every combination drawn together.
+  const SweepDesign sweep = parse(R"(sweep:
+  enrollment.sample_size: [181, 240, 361]
+  enrollment.rates:
+    as planned: [{from: 0, rate: 0.041}, {from: 2190, rate: 0.164}]
+    faster: [{from: 0, rate: 0.3}]
+  enrollment.arrivals: [poisson, deterministic]
+  allocation: [{ratio: [1, 1], block_size: 0}, {ratio: [1, 1], block_size: 4}, {ratio: [1, 2], block_size: 6}]
+)");
+  ASSERT_EQ(sweep.scenarios.size(), 36u);
+  const CommonDraws common(
+      [&] {
+        std::vector<const Design*> designs;
+        for (const Scenario& s : sweep.scenarios) designs.push_back(&s.design);
+        return designs;
+      }(),
+      0);
+  EXPECT_EQ(common.enrolment_groups(), 2u);  // the deterministic arrivals draw nothing
+  EXPECT_EQ(common.allocation_groups(), 3u);
+  expect_together_equals_alone(sweep, 200);
+}
+
+TEST(SweepOnCommonDraws, DropoutCrossoverExclusionAndStrataEqualTheirSingleRuns) {
+  // Streams that some scenarios draw and others do not, dropout in one arm only (its draws go
+  // to that arm's patients in order), strata with their own blocks, non-exponential laws
+  // (their event times by the general inversion), and an event-driven look.
+  const SweepDesign sweep = parse(R"(sweep:
+  dropout:
+    - {}
+    - {pump: {exponential: {hazard: 0.002}}}
+    - {control: {exponential: {hazard: 0.001}}, pump: {exponential: {hazard: 0.003}}}
+  crossover: [{}, {control_to_treatment: 0.05, treatment_to_control: 0.02}]
+  exclusion: [0, 0.03]
+  allocation.strata: [[{name: all, prevalence: 1}], [{name: a, prevalence: 0.7}, {name: b, prevalence: 0.3}]]
+  arms[1].survival:
+    - {exponential: {event_probability: 0.42, at: 180}}
+    - {relative_to_control: {breaks: [0, 30], hazard_ratios: [1.0, 0.6]}}
+  analyses[0].when: [{completed_follow_up: 180}, {events: 90}]
+)",
+                                  {{"test.information_fractions", "[0.5, 1]"}});
+  ASSERT_EQ(sweep.scenarios.size(), 96u);
+  expect_together_equals_alone(sweep, 60);
+}
+
+TEST(SweepOnCommonDraws, AnyThreadCountAndShardSplitGivesTheSameScenarios) {
+  const SweepDesign sweep = parse(
+      "sweep:\n  enrollment.sample_size: [240, 361]\n"
+      "  arms[1].survival.exponential.event_probability: [0.42, 0.48]\n");
+  constexpr std::int64_t REPLICATES = 300;
+  const auto alone = single_runs(sweep, 0, REPLICATES);
+  const auto one_thread = together(sweep, 0, REPLICATES, 1, 8192);
+  // Three shards of unequal size, each with blocks of its own.
+  std::vector<std::vector<TrialOutcome>> shards(sweep.scenarios.size());
+  for (const auto& [first, count] :
+       std::vector<std::pair<std::int64_t, std::int64_t>>{{0, 101}, {101, 99}, {200, 100}}) {
+    const auto part = together(sweep, first, count, 2, 4 * 37);
+    for (std::size_t k = 0; k < part.size(); ++k) shards[k].insert(shards[k].end(), part[k].begin(), part[k].end());
+  }
+  for (std::size_t k = 0; k < alone.size(); ++k) {
+    SCOPED_TRACE("scenario " + std::to_string(k));
+    expect_same_outcomes(one_thread[k], alone[k], sweep.scenarios[k].design);
+    expect_same_outcomes(shards[k], alone[k], sweep.scenarios[k].design);
+  }
+}
+
+TEST(SweepOnCommonDraws, ScenariosOfOtherSeedsAreNotDrawnTogether) {
+  // A sweep cannot vary simulation.seed; designs run together must not either.
+  const Design first = parse_design(DESIGN, "a.yaml");
+  const Design second = parse_design(DESIGN.substr(0, DESIGN.find("seed: 11")) + "seed: 12}\n", "b.yaml");
+  ASSERT_NE(first.simulation.seed, second.simulation.seed);
+  const std::vector<const Design*> designs{&first, &second};
+  EXPECT_THROW(CommonDraws(designs, 0), std::invalid_argument);
+}
+
+TEST_F(SweepFileTest, EveryScenarioOfTheShippedSweepFileEqualsItsSingleRunFile) {
+  // The 44 scenarios are simulated together and their blocks written in turn into their open
+  // groups (186 replicates of each per block: partial HDF5 chunks); each group holds exactly
+  // what the single run of its values writes at its root: replicates, summary and patients.
+  const std::string design = std::string(TRIALSIM_SOURCE_DIR) + "/configs/danger_shock_sweep.yaml";
+  const fs::path sweep_file = dir_ / "sweep.h5";
+  ASSERT_EQ(
+      trialsim("run " + design + " -o " + sweep_file.string() + " -q --threads 2 --replicates 400 --keep-patients 2"),
+      0);
+  const SweepDesign sweep = load_sweep(design);
+  // The design without its sweep block, for the single runs.
+  std::ifstream in(design);
+  std::stringstream text;
+  text << in.rdbuf();
+  const fs::path base = dir_ / "base.yaml";
+  std::ofstream(base) << text.str().substr(0, text.str().find("\nsweep:") + 1);
+  for (std::size_t k = 0; k < sweep.scenarios.size(); ++k) {
+    SCOPED_TRACE(sweep.scenarios[k].label);
+    std::string sets;
+    for (std::size_t a = 0; a < sweep.axes.size(); ++a) {
+      sets += " --set " + sweep.axes[a].path + "=" + sweep.axes[a].values[sweep.scenarios[k].choice[a]];
+    }
+    const fs::path single = dir_ / "single.h5";
+    ASSERT_EQ(trialsim("run " + base.string() + " -o " + single.string() +
+                       " -q --threads 1 --replicates 400 --keep-patients 2" + sets),
+              0)
+        << sets;
+    const StoredResults swept = read_results(sweep_file.string(), scenario_group(k));
+    const StoredResults alone = read_results(single.string());
+    EXPECT_EQ(swept.config_yaml, alone.config_yaml);
+    expect_same_results(swept.results, alone.results);
+    expect_identical(read_replicates(sweep_file.string(), 2, scenario_group(k)), read_replicates(single.string(), 2),
+                     2);
+    const StoredPatients swept_patients = read_patients(sweep_file.string(), 2, scenario_group(k));
+    const StoredPatients alone_patients = read_patients(single.string(), 2);
+    ASSERT_EQ(swept_patients.trials.size(), 2u);
+    ASSERT_EQ(alone_patients.trials.size(), 2u);
+    for (std::size_t r = 0; r < 2; ++r) {
+      EXPECT_EQ(swept_patients.trials[r].entry, alone_patients.trials[r].entry);
+      // Bit for bit: a patient outside a look's data has time NaN, which == would call unequal.
+      const auto& swept_time = swept_patients.trials[r].time;
+      const auto& alone_time = alone_patients.trials[r].time;
+      ASSERT_EQ(swept_time.size(), alone_time.size());
+      for (std::size_t look = 0; look < swept_time.size(); ++look) {
+        ASSERT_EQ(swept_time[look].size(), alone_time[look].size());
+        EXPECT_EQ(
+            std::memcmp(swept_time[look].data(), alone_time[look].data(), swept_time[look].size() * sizeof(double)), 0);
+      }
+      EXPECT_EQ(swept_patients.trials[r].status, alone_patients.trials[r].status);
+    }
+  }
 }

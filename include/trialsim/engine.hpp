@@ -11,6 +11,7 @@
 #include <functional>
 #include <span>
 #include <stdexcept>
+#include <vector>
 
 #include "trialsim/boundaries.hpp"
 #include "trialsim/design.hpp"
@@ -50,6 +51,22 @@ BoundaryPlan planned_boundaries(const Design& design);
 BoundaryPlan plan_boundaries(const Design& design);
 
 Results run_simulation(const Design& design, const BoundaryPlan& plan, const RunOptions& options);
+
+//! One scenario of run_scenarios: its design, its boundaries and where its blocks go.
+struct ScenarioRun {
+  const Design* design = nullptr;
+  const BoundaryPlan* plan = nullptr;
+  //! Called serially, in replicate order within the scenario, with each block of its outcomes.
+  std::function<void(std::int64_t offset, std::span<const TrialOutcome>)> on_block;
+};
+
+//! Runs several scenarios (one seed) on common random numbers: each replicate's numbers
+//! are drawn once and every scenario reads the prefix it needs (CommonDraws), so that
+//! scenario k's outcomes and Results are bit for bit those of run_simulation of its design
+//! alone with the same options. options.on_block is not used (each scenario has its own);
+//! on_progress counts scenario-replicates (replicates times scenarios); options.block_size is
+//! shared by the scenarios, so that the outcome buffers' memory does not grow with them.
+std::vector<Results> run_scenarios(std::span<const ScenarioRun> scenarios, const RunOptions& options);
 
 //! Wall-clock seconds since `start`: the run time a results file records.
 inline double seconds_since(std::chrono::steady_clock::time_point start) {

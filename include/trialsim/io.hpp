@@ -54,9 +54,14 @@ public:
   //! Writes the summary and attributes, closes and renames into place.
   void commit(const Results& results, double seconds, int threads);
 
-  //! Sweep files: the next append() and write_patients() go to /scenarios/<index>.
+  //! Sweep files: the next append() and write_patients() go to /scenarios/<index>. Scenarios
+  //! begun earlier and not finished stay open (a sweep on common random numbers writes the
+  //! blocks of its scenarios in turn): resume_scenario makes one of them current again.
   void begin_scenario(std::size_t index);
-  //! Writes the scenario's summary and attributes (those of a root: config_yaml, seed, ...).
+  //! Sweep files: the next append(), write_patients() and finish_scenario() go to the open
+  //! scenario `index` (std::logic_error when it is not open).
+  void resume_scenario(std::size_t index);
+  //! Writes the current scenario's summary and attributes (those of a root: config_yaml, seed, ...).
   void finish_scenario(const Results& results);
   //! Writes /scenarios/table (one row per scenario) and the root attributes, closes and renames into place.
   //! `differences`: each scenario's power minus the first's, paired by replicate.

@@ -69,6 +69,20 @@ struct TrialWorkspace {
       event_stream, dropout_stream;
 };
 
+//! The random numbers of one replicate as one scenario of a sweep takes them from the draws
+//! that the sweep's scenarios share (CommonDraws): each span holds at least the scenario's
+//! sample size of values, the first n exactly what the scenario's own streams would give.
+//! An empty span: the scenario draws nothing from that stream.
+struct PatientDraws {
+  std::span<const double> entry;           //!< entry times (empty with deterministic arrivals)
+  std::span<const std::uint16_t> stratum;  //!< allocation stratum of each patient
+  std::span<const std::uint8_t> assigned;  //!< arm of each patient, as randomised
+  std::span<const double> crossover;       //!< one uniform per patient
+  std::span<const double> exclusion;       //!< one uniform per patient
+  std::span<const double> event;           //!< one Exp(1) per patient
+  std::span<const double> dropout;         //!< the dropout stream's Exp(1) draws, in order
+};
+
 //! The design prepared for simulation: distributions built, boundaries computed.
 class TrialSimulator {
 public:
@@ -77,10 +91,14 @@ public:
   TrialWorkspace make_workspace() const;
   //! Simulates replicate `replicate`; a pure function of (seed, scenario, replicate).
   void simulate(std::uint64_t replicate, TrialWorkspace& workspace, TrialOutcome& outcome) const;
+  //! Simulates the trial whose random numbers are `draws` (a replicate's draws shared by the
+  //! scenarios of a sweep): bit for bit simulate(replicate, ...) of the replicate they were drawn for.
+  void simulate(const PatientDraws& draws, TrialWorkspace& workspace, TrialOutcome& outcome) const;
   //! Simulates replicate `replicate` again and returns its patients as each look saw them.
   PatientRecords patients(std::uint64_t replicate) const;
 
   int looks() const { return static_cast<int>(design_.looks.size()); }
+  const Design& design() const { return design_; }
 
   // The steps of simulate, public for the micro-benchmarks of the hot path.
   //! Draws the patients of replicate `replicate` into the workspace.
@@ -90,6 +108,12 @@ public:
   void cut(int look, double time, TrialWorkspace& w, LookOutcome& outcome) const;
 
 private:
+  //! Fills received, analysed, follow_up and status from w.entry, w.stratum, w.assigned and
+  //! the draws of `source` (the workspace's streams, or a sweep's shared draws).
+  template <class Source>
+  void complete_patients(Source& source, TrialWorkspace& w) const;
+  //! The looks and decisions of the trial whose patients are in `w`.
+  void run_looks(TrialWorkspace& w, TrialOutcome& outcome) const;
   double look_time(int look, double previous, TrialWorkspace& w, bool& reached) const;
   double trigger_time(const Trigger& trigger, TrialWorkspace& w) const;
   OrderStatistics& event_calendar(TrialWorkspace& w) const;

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include <tbb/info.h>
 
@@ -49,34 +50,81 @@ std::vector<PatientRecords> patients_of(const Design& design, const BoundaryPlan
   return trials;
 }
 
-// Simulates one design into the writer's current results group (the root, or a
-// sweep's scenario). Every scenario uses the random streams of scenario 0:
-// common random numbers, so a sweep's scenario equals a single run of its values.
-// `done` and `total` count replicates over the whole run, for the progress bar.
-// `range` is the shard of replicates to run (all of them without --shard).
-// `also` sees each block too (sweeps fold the paired differences with it).
-Results simulate_into(ResultsFileWriter& writer, const Design& design, const RunArguments& arguments,
-                      const Shard& range, ProgressBar& progress, std::int64_t done, std::int64_t total,
-                      const std::function<void(std::int64_t, std::span<const TrialOutcome>)>& also = {}) {
-  const BoundaryPlan plan = plan_boundaries(design);
+// The engine's options for the replicates of `range`; `done` and `total` count replicates
+// over the whole run (scenario-replicates in a sweep), for the progress bar.
+RunOptions run_options(const RunArguments& arguments, const Shard& range, ProgressBar& progress, std::int64_t done,
+                       std::int64_t total) {
   RunOptions options;
   options.threads = arguments.threads;
   options.first_replicate = range.begin;
   options.count = range.size();
-  options.on_block = [&writer, &also](std::int64_t offset, std::span<const TrialOutcome> outcomes) {
-    writer.append(offset, outcomes);
-    if (also) also(offset, outcomes);
-  };
   options.on_progress = [&progress, done, total](std::int64_t finished, std::int64_t) {
     progress.update(done + finished, total);
   };
   options.should_stop = interrupt_requested;
-  const Results results = run_simulation(design, plan, options);
+  return options;
+}
+
+// The patients of the first --keep-patients replicates of `range`, into the writer's current results group.
+void keep_patients(ResultsFileWriter& writer, const Design& design, const BoundaryPlan& plan,
+                   const RunArguments& arguments, const Shard& range) {
   const std::int64_t patients_end = std::min(range.end, arguments.keep_patients);
   if (patients_end > range.begin) {
     writer.write_patients(patients_of(design, plan, range.begin, patients_end), range.begin);
   }
+}
+
+// Simulates one design into the writer's results root. `range` is the shard of replicates
+// to run (all of them without --shard).
+Results simulate_into(ResultsFileWriter& writer, const Design& design, const RunArguments& arguments,
+                      const Shard& range, ProgressBar& progress) {
+  const BoundaryPlan plan = plan_boundaries(design);
+  RunOptions options = run_options(arguments, range, progress, 0, range.size());
+  options.on_block = [&writer](std::int64_t offset, std::span<const TrialOutcome> outcomes) {
+    writer.append(offset, outcomes);
+  };
+  const Results results = run_simulation(design, plan, options);
+  keep_patients(writer, design, plan, arguments, range);
   return results;
+}
+
+// Scenarios simulated together on common random numbers (run_scenarios): at most this many,
+// so that the memory of their open results groups (HDF5's chunk cache of each column) and of
+// their workspaces stays bounded however many scenarios the sweep has.
+constexpr std::size_t SCENARIOS_PER_PASS = 64;
+
+// Simulates the scenarios [begin, end) of a sweep together, each into its results group.
+// Every scenario uses the random streams of scenario 0 (common random numbers), drawn once
+// per replicate, so that a sweep's scenario equals a single run of its values.
+void simulate_pass(ResultsFileWriter& writer, const SweepDesign& sweep, std::size_t begin, std::size_t end,
+                   const RunArguments& arguments, const Shard& range, ProgressBar& progress,
+                   PairedPowerDifference& paired, std::vector<Results>& results) {
+  std::vector<BoundaryPlan> plans;
+  std::vector<ScenarioRun> runs;
+  plans.reserve(end - begin);
+  for (std::size_t k = begin; k < end; ++k) {
+    const Design& design = sweep.scenarios[k].design;
+    progress.scenario(k, sweep.scenarios.size(), sweep.scenarios[k].label);
+    writer.begin_scenario(k);
+    plans.push_back(plan_boundaries(design));
+    runs.push_back(
+        {&design, &plans.back(), [&writer, &paired, k](std::int64_t offset, std::span<const TrialOutcome> outcomes) {
+           writer.resume_scenario(k);
+           writer.append(offset, outcomes);
+           paired.add(k, offset, outcomes);
+         }});
+  }
+  const std::int64_t replicates = range.size();
+  const auto total = replicates * static_cast<std::int64_t>(sweep.scenarios.size());
+  const RunOptions options =
+      run_options(arguments, range, progress, replicates * static_cast<std::int64_t>(begin), total);
+  std::vector<Results> pass = run_scenarios(runs, options);
+  for (std::size_t k = begin; k < end; ++k) {
+    writer.resume_scenario(k);
+    keep_patients(writer, sweep.scenarios[k].design, plans[k - begin], arguments, range);
+    writer.finish_scenario(pass[k - begin]);
+    results.push_back(std::move(pass[k - begin]));
+  }
 }
 
 void check_keep_patients(const RunArguments& arguments, const Design& design) {
@@ -114,7 +162,7 @@ int run_single(const RunArguments& arguments, const Design& design, const RunTar
   ProgressBar progress(!arguments.quiet);
   progress.update(0, target.range.size());
   const auto start = std::chrono::steady_clock::now();
-  const Results results = simulate_into(writer, design, arguments, target.range, progress, 0, target.range.size());
+  const Results results = simulate_into(writer, design, arguments, target.range, progress);
   progress.finish();
   const double seconds = seconds_since(start);
   if (interrupt_requested()) throw InterruptedError();  // the last chance before the file takes its name
@@ -139,16 +187,9 @@ int run_sweep(const RunArguments& arguments, const SweepDesign& sweep, const Run
   progress.update(0, total);
   std::vector<Results> results;
   PairedPowerDifference paired(replicates);
-  for (std::size_t k = 0; k < sweep.scenarios.size(); ++k) {
-    progress.scenario(k, sweep.scenarios.size(), sweep.scenarios[k].label);
-    writer.begin_scenario(k);
-    const auto done = replicates * static_cast<std::int64_t>(k);
-    const auto pair = [&paired, k](std::int64_t offset, std::span<const TrialOutcome> outcomes) {
-      paired.add(k, offset, outcomes);
-    };
-    results.push_back(
-        simulate_into(writer, sweep.scenarios[k].design, arguments, target.range, progress, done, total, pair));
-    writer.finish_scenario(results.back());
+  for (std::size_t begin = 0; begin < sweep.scenarios.size(); begin += SCENARIOS_PER_PASS) {
+    const std::size_t end = std::min(begin + SCENARIOS_PER_PASS, sweep.scenarios.size());
+    simulate_pass(writer, sweep, begin, end, arguments, target.range, progress, paired, results);
   }
   progress.finish();
   const double seconds = seconds_since(start);

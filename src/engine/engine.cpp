@@ -20,6 +20,7 @@
 
 #include "thread_order.hpp"
 #include "trialsim/analytic.hpp"
+#include "trialsim/common_draws.hpp"
 #include "trialsim/engine.hpp"
 #include "trialsim/error.hpp"
 #include "trialsim/monitoring.hpp"
@@ -161,70 +162,149 @@ class BackgroundWork {
   std::exception_ptr error_;
 };
 
-}  // namespace
-
-Results run_simulation(const Design& design, const BoundaryPlan& plan, const RunOptions& options) {
-  std::optional<tbb::global_control> thread_limit;
+void limit_threads(const RunOptions& options, std::optional<tbb::global_control>& limit) {
   if (options.threads > 0) {
-    thread_limit.emplace(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(options.threads));
+    limit.emplace(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(options.threads));
   }
-  const std::int64_t total = options.count >= 0 ? options.count : design.simulation.replicates;
-  const TrialSimulator simulator(design, plan, options.scenario);
-  tbb::enumerable_thread_specific<TrialWorkspace> workspaces([&] { return simulator.make_workspace(); });
-  ResultsAccumulator accumulator(design, plan);
-  // Two buffers: while the threads simulate one block, one thread folds the block
-  // before it into the summaries and hands it to on_block, in replicate order,
-  // so that the serial work overlaps the parallel work instead of idling it.
-  const auto capacity = static_cast<std::size_t>(std::min(options.block_size, std::max<std::int64_t>(total, 1)));
-  std::array<std::vector<TrialOutcome>, 2> blocks{std::vector<TrialOutcome>(capacity),
-                                                  std::vector<TrialOutcome>(capacity)};
+}
+
+// Runs `total` replicates of `scenarios` scenarios in blocks. simulate(local, replicate, i,
+// capacity, block) simulates replicate `replicate` (slot i of the block) of every scenario into
+// block[k * capacity + i], with `local` the calling thread's state (local_of()); fold(block,
+// size, capacity, offset) takes the block's first `size` replicates of every scenario.
+// Two buffers: while the threads simulate one block, one thread folds the block
+// before it into the summaries and hands it on, in replicate order, so that the
+// serial work overlaps the parallel work instead of idling it. The block's replicates are
+// shared by the scenarios, so that its memory does not grow with them.
+template <class LocalOf, class Simulate, class Fold>
+void run_in_blocks(const RunOptions& options, std::int64_t total, std::size_t scenarios, LocalOf local_of,
+                   Simulate simulate, Fold fold) {
+  const auto per_scenario = std::max<std::int64_t>(options.block_size / static_cast<std::int64_t>(scenarios), 1);
+  const auto capacity = static_cast<std::size_t>(std::min(per_scenario, std::max<std::int64_t>(total, 1)));
+  std::array<std::vector<TrialOutcome>, 2> blocks{std::vector<TrialOutcome>(capacity * scenarios),
+                                                  std::vector<TrialOutcome>(capacity * scenarios)};
+  // Replicates per task: a replicate of many scenarios is work enough on its own.
+  const auto grain = std::max<std::int64_t>(64 / static_cast<std::int64_t>(scenarios), 1);
   BackgroundWork folding;
   ParallelRegionOrder order;
-  const auto fold = [&](std::span<const TrialOutcome> outcomes, std::int64_t offset) {
-    for (const TrialOutcome& outcome : outcomes) accumulator.add(outcome);
-    if (options.on_block) options.on_block(offset, outcomes);
-  };
   // The previous block is folded (and its exception, if any, thrown here).
   const auto wait_for_fold = [&] { folding.wait(); };
 
   std::atomic<bool> stopped{false};
   int current = 0;
+  const auto progress = [&](std::int64_t done) {
+    if (options.on_progress) {
+      const auto count = static_cast<std::int64_t>(scenarios);
+      options.on_progress(done * count, total * count);
+    }
+  };
   for (std::int64_t done = 0; done < total; current = 1 - current) {
     std::vector<TrialOutcome>& block = blocks[static_cast<std::size_t>(current)];
     const std::int64_t size = std::min<std::int64_t>(static_cast<std::int64_t>(capacity), total - done);
     const std::int64_t first = options.first_replicate + done;
-    // Each replicate writes only its own slot, and its numbers depend only on its
+    // Each replicate writes only its own slots, and its numbers depend only on its
     // index, so the block's contents do not depend on how TBB splits it.
     // A stop request is also polled between replicates, so that a run whose blocks
     // take long (large trials) stops promptly; a block cut short is never folded.
     order.fork();
     tbb::parallel_for(
-        tbb::blocked_range<std::int64_t>(0, size, 64), [&](const tbb::blocked_range<std::int64_t>& range) {
+        tbb::blocked_range<std::int64_t>(0, size, grain), [&](const tbb::blocked_range<std::int64_t>& range) {
           order.task_begins();
-          TrialWorkspace& workspace = workspaces.local();
+          auto& local = local_of();
           for (std::int64_t i = range.begin(); i < range.end(); ++i) {
             if (stopped.load(std::memory_order_relaxed) || (options.should_stop && options.should_stop())) {
               stopped.store(true, std::memory_order_relaxed);
               break;
             }
-            simulator.simulate(static_cast<std::uint64_t>(first + i), workspace, block[static_cast<std::size_t>(i)]);
+            simulate(local, static_cast<std::uint64_t>(first + i), static_cast<std::size_t>(i), capacity,
+                     std::span<TrialOutcome>(block));
           }
           order.task_ends();
         });
     order.join();
     wait_for_fold();
     if (stopped.load()) throw InterruptedError();
-    const std::span<const TrialOutcome> outcomes(block.data(), static_cast<std::size_t>(size));
-    folding.start([&fold, outcomes, offset = done] { fold(outcomes, offset); });
+    const std::span<const TrialOutcome> outcomes(block);
+    folding.start([&fold, outcomes, size = static_cast<std::size_t>(size), capacity, offset = done] {
+      fold(outcomes, size, capacity, offset);
+    });
     done += size;
-    if (options.on_progress) options.on_progress(done, total);
+    progress(done);
     if (done < total && options.should_stop && options.should_stop()) {
       wait_for_fold();
       throw InterruptedError();
     }
   }
   wait_for_fold();
+}
+
+std::int64_t replicates_to_run(const Design& design, const RunOptions& options) {
+  return options.count >= 0 ? options.count : design.simulation.replicates;
+}
+
+}  // namespace
+
+Results run_simulation(const Design& design, const BoundaryPlan& plan, const RunOptions& options) {
+  std::optional<tbb::global_control> thread_limit;
+  limit_threads(options, thread_limit);
+  const TrialSimulator simulator(design, plan, options.scenario);
+  tbb::enumerable_thread_specific<TrialWorkspace> workspaces([&] { return simulator.make_workspace(); });
+  ResultsAccumulator accumulator(design, plan);
+  run_in_blocks(
+      options, replicates_to_run(design, options), 1, [&]() -> TrialWorkspace& { return workspaces.local(); },
+      [&](TrialWorkspace& workspace, std::uint64_t replicate, std::size_t i, std::size_t,
+          std::span<TrialOutcome> block) { simulator.simulate(replicate, workspace, block[i]); },
+      [&](std::span<const TrialOutcome> block, std::size_t size, std::size_t, std::int64_t offset) {
+        const std::span<const TrialOutcome> outcomes = block.first(size);
+        for (const TrialOutcome& outcome : outcomes) accumulator.add(outcome);
+        if (options.on_block) options.on_block(offset, outcomes);
+      });
   return accumulator.results();
+}
+
+std::vector<Results> run_scenarios(std::span<const ScenarioRun> scenarios, const RunOptions& options) {
+  std::optional<tbb::global_control> thread_limit;
+  limit_threads(options, thread_limit);
+  std::vector<const Design*> designs;
+  std::vector<TrialSimulator> simulators;
+  std::vector<ResultsAccumulator> accumulators;
+  simulators.reserve(scenarios.size());
+  accumulators.reserve(scenarios.size());
+  for (const ScenarioRun& scenario : scenarios) {
+    designs.push_back(scenario.design);
+    simulators.emplace_back(*scenario.design, *scenario.plan, options.scenario);
+    accumulators.emplace_back(*scenario.design, *scenario.plan);
+  }
+  const CommonDraws common(designs, options.scenario);
+  // One thread's draws of a replicate and its trial workspace of each scenario.
+  struct Worker {
+    CommonDrawsWorkspace draws;
+    std::vector<TrialWorkspace> trials;
+  };
+  tbb::enumerable_thread_specific<Worker> workers([&] {
+    Worker worker{common.make_workspace(), {}};
+    for (const TrialSimulator& simulator : simulators) worker.trials.push_back(simulator.make_workspace());
+    return worker;
+  });
+  run_in_blocks(
+      options, replicates_to_run(*designs.front(), options), scenarios.size(),
+      [&]() -> Worker& { return workers.local(); },
+      [&](Worker& worker, std::uint64_t replicate, std::size_t i, std::size_t capacity, std::span<TrialOutcome> block) {
+        common.draw(replicate, worker.draws);
+        for (std::size_t k = 0; k < simulators.size(); ++k) {
+          simulators[k].simulate(common.of(k, worker.draws), worker.trials[k], block[k * capacity + i]);
+        }
+      },
+      [&](std::span<const TrialOutcome> block, std::size_t size, std::size_t capacity, std::int64_t offset) {
+        for (std::size_t k = 0; k < scenarios.size(); ++k) {
+          const std::span<const TrialOutcome> outcomes = block.subspan(k * capacity, size);
+          for (const TrialOutcome& outcome : outcomes) accumulators[k].add(outcome);
+          if (scenarios[k].on_block) scenarios[k].on_block(offset, outcomes);
+        }
+      });
+  std::vector<Results> results;
+  for (const ResultsAccumulator& accumulator : accumulators) results.push_back(accumulator.results());
+  return results;
 }
 
 }  // namespace trialsim

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -863,7 +864,26 @@ struct ResultsFileWriter::Impl {
   hdf5::Handle file;
   hdf5::Handle scenario; // /scenarios/<k> while scenario k is written
   ReplicateDatasets columns;
+  // Sweep files: the other scenarios begun and not finished (a sweep on common random numbers
+  // writes its scenarios' blocks in turn), closed before the file.
+  struct OpenScenario {
+    hdf5::Handle group;
+    ReplicateDatasets columns;
+    int looks = 0;
+    int compared = 0;
+    std::int64_t written = 0;
+    std::string time_unit;
+  };
+  std::map<std::size_t, OpenScenario> parked;
   std::optional<ShardInfo> shard;
+
+  // Sets the current scenario (if any) aside, open, so that another can be written.
+  void park() {
+    if (!scenario.is_open()) return;
+    parked[scenario_index] = {std::move(scenario), std::move(columns), looks, compared, written, time_unit};
+    scenario = {};
+    columns = {};
+  }
 
   // Where results go: the open scenario group, or the root.
   hid_t target() const { return scenario.is_open() ? scenario.id() : file.id(); }
@@ -880,6 +900,7 @@ struct ResultsFileWriter::Impl {
       layout();
     } catch (const hdf5::Error& error) {
       columns = {};
+      parked.clear();
       file = {};
       std::error_code ignored;
       fs::remove(partial_path, ignored);
@@ -955,6 +976,7 @@ ResultsFileWriter::~ResultsFileWriter() {
   // An unfinished file must not survive under any name.
   impl_->columns = {};
   impl_->scenario = {};
+  impl_->parked.clear();
   impl_->file = {};
   std::error_code ignored;
   fs::remove(impl_->partial_path, ignored);
@@ -1011,9 +1033,11 @@ hdf5::Handle open_results_file(const std::string& path) {
 
 void ResultsFileWriter::begin_scenario(std::size_t index) {
   Impl& w = *impl_;
-  if (!w.sweep || index >= w.sweep->scenarios.size() || w.scenario.is_open()) {
+  if (!w.sweep || index >= w.sweep->scenarios.size() || w.parked.contains(index) ||
+      (w.scenario.is_open() && w.scenario_index == index)) {
     throw std::logic_error(w.path + ": scenario " + std::to_string(index) + " cannot be started");
   }
+  w.park();
   const Design& design = w.sweep->scenarios[index].design;
   w.scenario_index = index;
   w.looks = static_cast<int>(design.looks.size());
@@ -1024,6 +1048,25 @@ void ResultsFileWriter::begin_scenario(std::size_t index) {
     w.compared = static_cast<int>(design.test.compare.size());
     w.columns = create_replicate_datasets(w.scenario.id(), w.replicates, w.looks, w.compared, w.time_unit);
   });
+}
+
+void ResultsFileWriter::resume_scenario(std::size_t index) {
+  Impl& w = *impl_;
+  if (w.scenario.is_open() && w.scenario_index == index) return;
+  const auto found = w.parked.find(index);
+  if (found == w.parked.end()) {
+    throw std::logic_error(w.path + ": scenario " + std::to_string(index) + " is not open");
+  }
+  Impl::OpenScenario open = std::move(found->second);
+  w.parked.erase(found);
+  w.park();
+  w.scenario_index = index;
+  w.scenario = std::move(open.group);
+  w.columns = std::move(open.columns);
+  w.looks = open.looks;
+  w.compared = open.compared;
+  w.written = open.written;
+  w.time_unit = open.time_unit;
 }
 
 void ResultsFileWriter::finish_scenario(const Results& results) {
@@ -1050,8 +1093,9 @@ void ResultsFileWriter::finish_scenario(const Results& results) {
 void ResultsFileWriter::commit_sweep(std::span<const Results> scenario_results,
                                      std::span<const PowerDifference> differences, double seconds, int threads) {
   Impl& w = *impl_;
-  if (!w.sweep || w.committed || w.scenario.is_open() || w.scenarios_finished != w.sweep->scenarios.size() ||
-      scenario_results.size() != w.sweep->scenarios.size() || differences.size() != scenario_results.size()) {
+  if (!w.sweep || w.committed || w.scenario.is_open() || !w.parked.empty() ||
+      w.scenarios_finished != w.sweep->scenarios.size() || scenario_results.size() != w.sweep->scenarios.size() ||
+      differences.size() != scenario_results.size()) {
     throw std::logic_error(w.path + ": the sweep's scenarios are not all written");
   }
   reporting_errors(w.path, WRITING, [&] {

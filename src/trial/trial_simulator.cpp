@@ -143,18 +143,51 @@ TrialWorkspace TrialSimulator::make_workspace() const {
   return w;
 }
 
+namespace {
+
+// Where a trial's draws come from: its own streams, drawn as the patients need them.
+struct OwnStreams {
+  TrialWorkspace& w;
+  double crossover(std::size_t) { return w.crossover_stream.uniform(); }
+  double exclusion(std::size_t) { return w.exclusion_stream.uniform(); }
+  // Drawn into follow_up, where the event times then replace them.
+  std::span<const double> events() {
+    w.event_stream.exponentials(w.follow_up);
+    return w.follow_up;
+  }
+  double dropout() { return w.dropout_stream.exponential(); }
+};
+
+// Or the draws of a sweep's scenarios shared (PatientDraws): the same numbers, in the same order.
+struct SharedDraws {
+  const PatientDraws& draws;
+  std::size_t next_dropout = 0;
+  double crossover(std::size_t i) const { return draws.crossover[i]; }
+  double exclusion(std::size_t i) const { return draws.exclusion[i]; }
+  std::span<const double> events() const { return draws.event; }
+  double dropout() { return draws.dropout[next_dropout++]; }
+};
+
+}  // namespace
+
 void TrialSimulator::generate_patients(std::uint64_t replicate, TrialWorkspace& w) const {
   for (RandomStream* stream : {&w.arrival_stream, &w.stratum_stream, &w.allocation_stream, &w.crossover_stream,
                                &w.exclusion_stream, &w.event_stream, &w.dropout_stream}) {
     stream->start(replicate);
   }
-  w.event_calendar_ready = false;
   if (fixed_entry_.empty()) {
     arrivals_.sample(w.arrival_stream, w.entry);
   } else {
     std::copy(fixed_entry_.begin(), fixed_entry_.end(), w.entry.begin());
   }
   w.allocator.assign(w.stratum_stream, w.allocation_stream, w.stratum, w.assigned);
+  OwnStreams source{w};
+  complete_patients(source, w);
+}
+
+template <class Source>
+void TrialSimulator::complete_patients(Source& source, TrialWorkspace& w) const {
+  w.event_calendar_ready = false;
   // Each purpose has its own stream, so each is drawn in a loop of its own; skipping a
   // stream nobody needs leaves every other number in place, and a used stream gives one
   // draw to every patient.
@@ -162,21 +195,22 @@ void TrialSimulator::generate_patients(std::uint64_t replicate, TrialWorkspace& 
   if (any_crossover_) {
     for (std::size_t i = 0; i < n; ++i) {
       const int assigned = w.assigned[i];
-      w.received[i] = static_cast<std::uint8_t>(
-          w.crossover_stream.uniform() < design_.crossover[assigned] ? 1 - assigned : assigned);
+      w.received[i] =
+          static_cast<std::uint8_t>(source.crossover(i) < design_.crossover[assigned] ? 1 - assigned : assigned);
     }
   } else {
     std::copy(w.assigned.begin(), w.assigned.end(), w.received.begin());
   }
   if (any_exclusion_) {
-    for (std::size_t i = 0; i < n; ++i) w.analysed[i] = w.exclusion_stream.uniform() >= design_.exclusion ? 1 : 0;
+    for (std::size_t i = 0; i < n; ++i) w.analysed[i] = source.exclusion(i) >= design_.exclusion ? 1 : 0;
   } else {
     std::fill(w.analysed.begin(), w.analysed.end(), std::uint8_t{1});
   }
-  w.event_stream.exponentials(w.follow_up);  // the Exp(1) draws first, then their event times in place
+  // The Exp(1) draws (in follow_up itself when drawn from the trial's own stream), then their event times.
+  const double* draws = source.events().data();
   if (constant_hazards_.empty()) {
     for (std::size_t i = 0; i < n; ++i) {
-      w.follow_up[i] = survival_[w.stratum[i]][w.received[i]].event_time(w.follow_up[i]);
+      w.follow_up[i] = survival_[w.stratum[i]][w.received[i]].event_time(draws[i]);
     }
   } else {
     // Every law exponential: the division event_time makes, two patients to an instruction.
@@ -184,12 +218,12 @@ void TrialSimulator::generate_patients(std::uint64_t replicate, TrialWorkspace& 
     const auto hazard_of = [&](std::size_t i) { return hazards[2 * w.stratum[i] + w.received[i]]; };
     std::size_t i = 0;
     for (; i + 2 <= n; i += 2) {
-      const DoublePair draws = {w.follow_up[i], w.follow_up[i + 1]};
-      const DoublePair times = draws / DoublePair{hazard_of(i), hazard_of(i + 1)};
+      const DoublePair pair = {draws[i], draws[i + 1]};
+      const DoublePair times = pair / DoublePair{hazard_of(i), hazard_of(i + 1)};
       w.follow_up[i] = times[0];
       w.follow_up[i + 1] = times[1];
     }
-    if (i < n) w.follow_up[i] /= hazard_of(i);
+    if (i < n) w.follow_up[i] = draws[i] / hazard_of(i);
   }
   // Censoring by the end of fixed follow-up and by loss to follow-up, which is a
   // property of the arm the patient was assigned to. Without dropout the loop is
@@ -208,8 +242,7 @@ void TrialSimulator::generate_patients(std::uint64_t replicate, TrialWorkspace& 
   } else {
     censor_all([&](std::size_t i) {
       const int assigned = w.assigned[i];
-      return has_dropout_[assigned] ? std::min(dropout_[assigned].event_time(w.dropout_stream.exponential()), fixed)
-                                    : fixed;
+      return has_dropout_[assigned] ? std::min(dropout_[assigned].event_time(source.dropout()), fixed) : fixed;
     });
   }
 }
@@ -462,6 +495,24 @@ std::int8_t TrialSimulator::decide(int look, double z, double critical, const Lo
 
 void TrialSimulator::simulate(std::uint64_t replicate, TrialWorkspace& w, TrialOutcome& outcome) const {
   generate_patients(replicate, w);
+  run_looks(w, outcome);
+}
+
+void TrialSimulator::simulate(const PatientDraws& draws, TrialWorkspace& w, TrialOutcome& outcome) const {
+  const std::size_t n = w.entry.size();
+  if (fixed_entry_.empty()) {
+    std::copy_n(draws.entry.begin(), n, w.entry.begin());
+  } else {
+    std::copy(fixed_entry_.begin(), fixed_entry_.end(), w.entry.begin());
+  }
+  std::copy_n(draws.stratum.begin(), n, w.stratum.begin());
+  std::copy_n(draws.assigned.begin(), n, w.assigned.begin());
+  SharedDraws source{draws};
+  complete_patients(source, w);
+  run_looks(w, outcome);
+}
+
+void TrialSimulator::run_looks(TrialWorkspace& w, TrialOutcome& outcome) const {
   double previous = 0.0;
   bool primary = true;                   // the design's procedure goes on
   bool planned = observed_information_;  // the planned boundaries' own procedure goes on
