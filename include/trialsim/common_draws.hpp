@@ -29,8 +29,7 @@ struct CommonDrawsWorkspace {
   std::vector<std::vector<std::uint8_t>> assigned;  //!< [allocation group][patient]
   std::vector<Allocator> allocators;                //!< [allocation group]
   std::vector<double> crossover, exclusion, event, dropout;
-  RandomStream arrival_stream, stratum_stream, allocation_stream, crossover_stream, exclusion_stream, event_stream,
-      dropout_stream;
+  TrialStreams streams;
 };
 
 //! Which scenario shares which draws, and the drawing of one replicate.

@@ -41,6 +41,16 @@ struct PatientRecords {
   std::vector<std::vector<std::uint8_t>> status;
 };
 
+//! The named streams of one trial's random numbers (StreamId), of the scenario whose streams
+//! it uses: each patient purpose draws from its own, so that none shifts another's numbers.
+struct TrialStreams {
+  TrialStreams() = default;
+  TrialStreams(std::uint64_t seed, std::uint64_t scenario);
+  //! Positions every stream at the start of replicate `replicate`.
+  void start(std::uint64_t replicate);
+  RandomStream arrival, stratum, allocation, crossover, exclusion, event, dropout;
+};
+
 //! Scratch space of one thread: sized for the largest trial by make_workspace, so that
 //! simulating allocates nothing (tests/test_hot_path.cpp counts).
 struct TrialWorkspace {
@@ -65,8 +75,7 @@ struct TrialWorkspace {
   //! and the counts of the current trial's looks.
   ObservedBoundaries observed_boundaries;
   std::array<ObservedInformation, MAX_LOOKS> observed_information{};
-  RandomStream arrival_stream, stratum_stream, allocation_stream, crossover_stream, exclusion_stream,
-      event_stream, dropout_stream;
+  TrialStreams streams;
 };
 
 //! The random numbers of one replicate as one scenario of a sweep takes them from the draws

@@ -88,10 +88,23 @@ Results simulate_into(ResultsFileWriter& writer, const Design& design, const Run
   return results;
 }
 
-// Scenarios simulated together on common random numbers (run_scenarios): at most this many,
-// so that the memory of their open results groups (HDF5's chunk cache of each column) and of
-// their workspaces stays bounded however many scenarios the sweep has.
-constexpr std::size_t SCENARIOS_PER_PASS = 64;
+// Scenarios simulated together on common random numbers (run_scenarios): as many consecutive
+// ones as have this many looks between them (48 scenarios of two looks, 9 of ten), since an
+// open scenario's memory grows with its looks (its summaries' quantile sketches, the rows its
+// results group holds back): about 2 MB a scenario of two looks, 6 MB of ten.
+constexpr std::size_t LOOKS_PER_PASS = 96;
+
+// The end of the pass over a sweep's scenarios that starts at `begin`.
+std::size_t pass_end(const SweepDesign& sweep, std::size_t begin) {
+  std::size_t end = begin;
+  std::size_t looks = 0;
+  while (end < sweep.scenarios.size()) {
+    looks += sweep.scenarios[end].design.looks.size();
+    if (end > begin && looks > LOOKS_PER_PASS) break;
+    ++end;
+  }
+  return end;
+}
 
 // Simulates the scenarios [begin, end) of a sweep together, each into its results group.
 // Every scenario uses the random streams of scenario 0 (common random numbers), drawn once
@@ -187,8 +200,8 @@ int run_sweep(const RunArguments& arguments, const SweepDesign& sweep, const Run
   progress.update(0, total);
   std::vector<Results> results;
   PairedPowerDifference paired(replicates);
-  for (std::size_t begin = 0; begin < sweep.scenarios.size(); begin += SCENARIOS_PER_PASS) {
-    const std::size_t end = std::min(begin + SCENARIOS_PER_PASS, sweep.scenarios.size());
+  for (std::size_t begin = 0, end = 0; begin < sweep.scenarios.size(); begin = end) {
+    end = pass_end(sweep, begin);
     simulate_pass(writer, sweep, begin, end, arguments, target.range, progress, paired, results);
   }
   progress.finish();

@@ -411,8 +411,8 @@ std::string read_string_attribute(hid_t object, const std::string& name) {
   return values.front();
 }
 
-RowDataset RowDataset::create_raw(hid_t parent, const std::string& name, hid_t type,
-                                  const std::vector<hsize_t>& shape, hsize_t chunk_rows) {
+RowDataset RowDataset::create_raw(hid_t parent, const std::string& name, hid_t type, const std::vector<hsize_t>& shape,
+                                  hsize_t chunk_rows, bool cached) {
   RowDataset result;
   result.name_ = name_of(parent, name);
   result.shape_ = shape;
@@ -432,10 +432,12 @@ RowDataset RowDataset::create_raw(hid_t parent, const std::string& name, hid_t t
     // HDF5 (h5py, hdf5r, h5dump) refuses a damaged chunk. It is one of HDF5's built-in filters.
     check(H5Pset_fletcher32(properties.id()), what);
   }
-  result.dataset_ = Handle(checked(H5Dcreate2(parent, name.c_str(), type, space.id(), H5P_DEFAULT,
-                                              properties.id(), H5P_DEFAULT),
-                                   what),
-                           H5Dclose, "dataset " + result.name_);
+  const Handle access(checked(H5Pcreate(H5P_DATASET_ACCESS), what), H5Pclose, "access of " + result.name_);
+  // No bytes of cache: each chunk goes through the filters to the file as it is written.
+  if (!cached) check(H5Pset_chunk_cache(access.id(), 0, 0, H5D_CHUNK_CACHE_W0_DEFAULT), what);
+  result.dataset_ = Handle(
+      checked(H5Dcreate2(parent, name.c_str(), type, space.id(), H5P_DEFAULT, properties.id(), access.id()), what),
+      H5Dclose, "dataset " + result.name_);
   return result;
 }
 

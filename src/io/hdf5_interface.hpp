@@ -168,10 +168,12 @@ class RowDataset {
 public:
   RowDataset() = default;
   //! shape = {rows} or {rows, columns}; chunks hold `chunk_rows` rows (fewer when the dataset is smaller).
+  //! `cached` false: no chunk cache, for datasets written in whole chunks only, so that many
+  //! of them can be open at once without HDF5 holding their chunks (1 MB each) until closed.
   template <class T>
-  static RowDataset create(hid_t parent, const std::string& name, const std::vector<hsize_t>& shape,
-                           hsize_t chunk_rows) {
-    return create_raw(parent, name, native_type<T>(), shape, chunk_rows);
+  static RowDataset create(hid_t parent, const std::string& name, const std::vector<hsize_t>& shape, hsize_t chunk_rows,
+                           bool cached = true) {
+    return create_raw(parent, name, native_type<T>(), shape, chunk_rows, cached);
   }
   static RowDataset open(hid_t parent, const std::string& name);
 
@@ -191,7 +193,7 @@ public:
 
 private:
   static RowDataset create_raw(hid_t parent, const std::string& name, hid_t type, const std::vector<hsize_t>& shape,
-                               hsize_t chunk_rows);
+                               hsize_t chunk_rows, bool cached);
   void write_rows_raw(hsize_t first, std::size_t count, hid_t type, const void* data);
   void read_rows_raw(hsize_t first, std::size_t count, hid_t type, void* data) const;
   //! The file space selecting the rows that `count` elements starting at row `first` cover.

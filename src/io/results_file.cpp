@@ -40,6 +40,10 @@ namespace {
 // Rows per chunk of /replicates and /patients: large enough to compress well,
 // small enough that HDF5's default 1 MB chunk cache holds a chunk of 10 looks.
 constexpr hsize_t CHUNK_ROWS = 8192;
+// Rows per chunk of a sweep scenario's /replicates: a sweep on common random numbers writes
+// its scenarios' blocks in turn, each held back until it fills a chunk (ReplicateDatasets),
+// so the chunk bounds the memory of every open scenario.
+constexpr hsize_t SCENARIO_CHUNK_ROWS = 1024;
 // Rows read at a time by read_replicates, so that its column buffers stay small.
 constexpr hsize_t READ_BLOCK_ROWS = 65536;
 
@@ -206,8 +210,8 @@ std::string column_description(const OutcomeColumn& column, const std::string& t
 
 template <class T>
 hdf5::RowDataset create_column(hid_t group, const std::string& name, const std::vector<hsize_t>& shape,
-                               const std::string& description) {
-  hdf5::RowDataset dataset = hdf5::RowDataset::create<T>(group, name, shape, CHUNK_ROWS);
+                               const std::string& description, hsize_t chunk_rows = CHUNK_ROWS, bool cached = true) {
+  hdf5::RowDataset dataset = hdf5::RowDataset::create<T>(group, name, shape, chunk_rows, cached);
   hdf5::write_attribute(dataset.id(), "description", description);
   return dataset;
 }
@@ -225,10 +229,16 @@ void with_stored_type(ColumnType type, Action action) {
 
 // The columns of /replicates, open while the run appends to them (one per stored column,
 // in the order of outcome_columns(); closed slots for columns the file does not hold).
+// Appended rows are held back until they fill a chunk, which is then written whole: a chunk
+// written in pieces would wait, filled with HDF5's fill value, in HDF5's chunk cache.
 struct ReplicateDatasets {
   std::vector<hdf5::RowDataset> columns;
   int looks = 0;
   int compared = 0;
+  hsize_t chunk_rows = CHUNK_ROWS;
+  std::vector<std::vector<unsigned char>> pending;  // per column: the held rows' values, as stored
+  hsize_t pending_first = 0;
+  hsize_t pending_rows = 0;
 
   void close() {
     for (hdf5::RowDataset& dataset : columns) dataset.close();
@@ -236,7 +246,7 @@ struct ReplicateDatasets {
 };
 
 ReplicateDatasets create_replicate_datasets(hid_t file, std::int64_t replicates, int looks, int compared,
-                                            const std::string& time_unit) {
+                                            const std::string& time_unit, hsize_t chunk_rows = CHUNK_ROWS) {
   const hdf5::Handle group = hdf5::create_group(file, "replicates");
   hdf5::describe(group.id(), ".",
                  "one row per replicate: [replicate] or [replicate, look] (row-major: R's hdf5r and rhdf5 show "
@@ -244,36 +254,69 @@ ReplicateDatasets create_replicate_datasets(hid_t file, std::int64_t replicates,
   ReplicateDatasets d;
   d.looks = looks;
   d.compared = compared;
+  d.chunk_rows = chunk_rows;
   for (const OutcomeColumn& column : outcome_columns()) {
     hdf5::RowDataset dataset;
     if (stored(column, compared)) {
       with_stored_type(column.type, [&]<class T>() {
+        // A sweep's scenarios are open at once: their chunks, written whole, skip HDF5's cache.
         dataset = create_column<T>(group.id(), column.name, column_shape(column, replicates, looks, compared),
-                                   column_description(column, time_unit));
+                                   column_description(column, time_unit), chunk_rows, chunk_rows == CHUNK_ROWS);
       });
     }
     d.columns.push_back(std::move(dataset));
   }
+  d.pending.resize(d.columns.size());
   return d;
 }
 
-// Writes a block of outcomes as rows [row, row + outcomes.size()) of /replicates.
-void write_replicate_block(ReplicateDatasets& d, hsize_t row, std::span<const TrialOutcome> outcomes) {
+// Writes the held rows.
+void write_pending(ReplicateDatasets& d) {
+  if (d.pending_rows == 0) return;
   const std::span<const OutcomeColumn> columns = outcome_columns();
   for (std::size_t i = 0; i < columns.size(); ++i) {
-    const OutcomeColumn& column = columns[i];
-    if (!stored(column, d.compared)) continue;
-    const std::size_t count = values_per_replicate(column, d.looks, d.compared);
-    const std::size_t per_look = column.extent == ColumnExtent::look_and_compared ? static_cast<std::size_t>(d.compared) : 1;
-    with_stored_type(column.type, [&]<class T>() {
-      std::vector<T> values;
-      values.reserve(outcomes.size() * count);
-      for (const TrialOutcome& outcome : outcomes) {
-        for (std::size_t j = 0; j < count; ++j)
-          values.push_back(static_cast<T>(stored_value(column, outcome, j / per_look, j % per_look, d.compared)));
-      }
-      d.columns[i].write_rows<T>(row, values);
+    if (!stored(columns[i], d.compared)) continue;
+    with_stored_type(columns[i].type, [&]<class T>() {
+      const std::vector<unsigned char>& bytes = d.pending[i];
+      d.columns[i].write_rows<T>(
+          d.pending_first, std::span<const T>(reinterpret_cast<const T*>(bytes.data()), bytes.size() / sizeof(T)));
     });
+    d.pending[i].clear();
+  }
+  d.pending_rows = 0;
+}
+
+// Holds a block of outcomes as rows [row, row + outcomes.size()) of /replicates, writing each
+// chunk once its rows are all held (rows that do not follow the held ones write those first).
+void write_replicate_block(ReplicateDatasets& d, hsize_t row, std::span<const TrialOutcome> outcomes) {
+  if (d.pending_rows > 0 && row != d.pending_first + d.pending_rows) write_pending(d);
+  const std::span<const OutcomeColumn> columns = outcome_columns();
+  while (!outcomes.empty()) {
+    if (d.pending_rows == 0) d.pending_first = row;
+    const hsize_t chunk_end = (row / d.chunk_rows + 1) * d.chunk_rows;
+    const std::span<const TrialOutcome> part =
+        outcomes.first(static_cast<std::size_t>(std::min<hsize_t>(outcomes.size(), chunk_end - row)));
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      const OutcomeColumn& column = columns[i];
+      if (!stored(column, d.compared)) continue;
+      const std::size_t count = values_per_replicate(column, d.looks, d.compared);
+      const std::size_t per_look =
+          column.extent == ColumnExtent::look_and_compared ? static_cast<std::size_t>(d.compared) : 1;
+      with_stored_type(column.type, [&]<class T>() {
+        std::vector<unsigned char>& bytes = d.pending[i];
+        for (const TrialOutcome& outcome : part) {
+          for (std::size_t j = 0; j < count; ++j) {
+            const auto value = static_cast<T>(stored_value(column, outcome, j / per_look, j % per_look, d.compared));
+            const auto* first = reinterpret_cast<const unsigned char*>(&value);
+            bytes.insert(bytes.end(), first, first + sizeof(T));
+          }
+        }
+      });
+    }
+    d.pending_rows += part.size();
+    row += part.size();
+    outcomes = outcomes.subspan(part.size());
+    if (row == chunk_end) write_pending(d);
   }
 }
 
@@ -1013,6 +1056,7 @@ void ResultsFileWriter::commit(const Results& results, double seconds, int threa
   if (w.sweep) throw std::logic_error(w.path + ": a sweep file is completed by commit_sweep");
   w.check_complete(results);
   reporting_errors(w.path, WRITING, [&] {
+    write_pending(w.columns);
     RootAttributes root{w.design_name, w.resolved_yaml, w.time_unit, results.seed, w.replicates, w.start_date};
     write_root_attributes(w.file.id(), root);
     hdf5::write_attribute(w.file.id(), "description",
@@ -1046,7 +1090,8 @@ void ResultsFileWriter::begin_scenario(std::size_t index) {
   reporting_errors(w.path, WRITING, [&] {
     w.scenario = hdf5::create_group(w.file.id(), scenario_group(index));
     w.compared = static_cast<int>(design.test.compare.size());
-    w.columns = create_replicate_datasets(w.scenario.id(), w.replicates, w.looks, w.compared, w.time_unit);
+    w.columns =
+        create_replicate_datasets(w.scenario.id(), w.replicates, w.looks, w.compared, w.time_unit, SCENARIO_CHUNK_ROWS);
   });
 }
 
@@ -1083,6 +1128,7 @@ void ResultsFileWriter::finish_scenario(const Results& results) {
     hdf5::write_attribute(group, "description",
                           "results of scenario " + std::to_string(w.scenario_index) + " (" + scenario.label +
                               "): the layout of a single run's root; attributes as the root's");
+    write_pending(w.columns);
     write_summary(group, results, w.time_unit);
     w.columns.close();
     w.scenario.close();

@@ -66,13 +66,7 @@ CommonDraws::CommonDraws(std::span<const Design* const> designs, std::uint64_t s
 
 CommonDrawsWorkspace CommonDraws::make_workspace() const {
   CommonDrawsWorkspace w;
-  w.arrival_stream = RandomStream(seed_, stream_scenario_, StreamId::arrival);
-  w.stratum_stream = RandomStream(seed_, stream_scenario_, StreamId::stratum);
-  w.allocation_stream = RandomStream(seed_, stream_scenario_, StreamId::allocation);
-  w.crossover_stream = RandomStream(seed_, stream_scenario_, StreamId::crossover);
-  w.exclusion_stream = RandomStream(seed_, stream_scenario_, StreamId::exclusion);
-  w.event_stream = RandomStream(seed_, stream_scenario_, StreamId::event);
-  w.dropout_stream = RandomStream(seed_, stream_scenario_, StreamId::dropout);
+  w.streams = TrialStreams(seed_, stream_scenario_);
   for (const std::size_t n : enrolment_size_) w.entry.emplace_back(n);
   for (std::size_t g = 0; g < allocations_.size(); ++g) {
     w.stratum.emplace_back(allocation_size_[g]);
@@ -87,25 +81,26 @@ CommonDrawsWorkspace CommonDraws::make_workspace() const {
 }
 
 void CommonDraws::draw(std::uint64_t replicate, CommonDrawsWorkspace& w) const {
+  TrialStreams& streams = w.streams;
   // Each group draws from the start of the replicate's stream, as a scenario alone would.
   for (std::size_t g = 0; g < arrivals_.size(); ++g) {
-    w.arrival_stream.start(replicate);
-    arrivals_[g].sample(w.arrival_stream, w.entry[g]);
+    streams.arrival.start(replicate);
+    arrivals_[g].sample(streams.arrival, w.entry[g]);
   }
   for (std::size_t g = 0; g < allocations_.size(); ++g) {
-    w.stratum_stream.start(replicate);
-    w.allocation_stream.start(replicate);
-    w.allocators[g].assign(w.stratum_stream, w.allocation_stream, w.stratum[g], w.assigned[g]);
+    streams.stratum.start(replicate);
+    streams.allocation.start(replicate);
+    w.allocators[g].assign(streams.stratum, streams.allocation, w.stratum[g], w.assigned[g]);
   }
-  w.crossover_stream.start(replicate);
-  for (double& u : w.crossover) u = w.crossover_stream.uniform();
-  w.exclusion_stream.start(replicate);
-  for (double& u : w.exclusion) u = w.exclusion_stream.uniform();
-  w.event_stream.start(replicate);
-  w.event_stream.exponentials(w.event);
+  streams.crossover.start(replicate);
+  for (double& u : w.crossover) u = streams.crossover.uniform();
+  streams.exclusion.start(replicate);
+  for (double& u : w.exclusion) u = streams.exclusion.uniform();
+  streams.event.start(replicate);
+  streams.event.exponentials(w.event);
   // The same numbers as successive exponential() calls, which a scenario's dropout makes.
-  w.dropout_stream.start(replicate);
-  w.dropout_stream.exponentials(w.dropout);
+  streams.dropout.start(replicate);
+  streams.dropout.exponentials(w.dropout);
 }
 
 PatientDraws CommonDraws::of(std::size_t scenario, const CommonDrawsWorkspace& w) const {

@@ -100,15 +100,8 @@ constexpr std::size_t OBSERVED_BOUNDARY_ROWS = 1U << 13;
 }  // namespace
 
 TrialWorkspace TrialSimulator::make_workspace() const {
-  const std::uint64_t seed = design_.simulation.seed;
   TrialWorkspace w;
-  w.arrival_stream = RandomStream(seed, scenario_, StreamId::arrival);
-  w.stratum_stream = RandomStream(seed, scenario_, StreamId::stratum);
-  w.allocation_stream = RandomStream(seed, scenario_, StreamId::allocation);
-  w.crossover_stream = RandomStream(seed, scenario_, StreamId::crossover);
-  w.exclusion_stream = RandomStream(seed, scenario_, StreamId::exclusion);
-  w.event_stream = RandomStream(seed, scenario_, StreamId::event);
-  w.dropout_stream = RandomStream(seed, scenario_, StreamId::dropout);
+  w.streams = TrialStreams(design_.simulation.seed, scenario_);
   w.allocator = allocator_;
   const auto n = static_cast<std::size_t>(design_.enrollment.sample_size);
   w.entry.resize(n);
@@ -148,14 +141,14 @@ namespace {
 // Where a trial's draws come from: its own streams, drawn as the patients need them.
 struct OwnStreams {
   TrialWorkspace& w;
-  double crossover(std::size_t) { return w.crossover_stream.uniform(); }
-  double exclusion(std::size_t) { return w.exclusion_stream.uniform(); }
+  double crossover(std::size_t) { return w.streams.crossover.uniform(); }
+  double exclusion(std::size_t) { return w.streams.exclusion.uniform(); }
   // Drawn into follow_up, where the event times then replace them.
   std::span<const double> events() {
-    w.event_stream.exponentials(w.follow_up);
+    w.streams.event.exponentials(w.follow_up);
     return w.follow_up;
   }
-  double dropout() { return w.dropout_stream.exponential(); }
+  double dropout() { return w.streams.dropout.exponential(); }
 };
 
 // Or the draws of a sweep's scenarios shared (PatientDraws): the same numbers, in the same order.
@@ -170,17 +163,29 @@ struct SharedDraws {
 
 }  // namespace
 
-void TrialSimulator::generate_patients(std::uint64_t replicate, TrialWorkspace& w) const {
-  for (RandomStream* stream : {&w.arrival_stream, &w.stratum_stream, &w.allocation_stream, &w.crossover_stream,
-                               &w.exclusion_stream, &w.event_stream, &w.dropout_stream}) {
+TrialStreams::TrialStreams(std::uint64_t seed, std::uint64_t scenario)
+    : arrival(seed, scenario, StreamId::arrival),
+      stratum(seed, scenario, StreamId::stratum),
+      allocation(seed, scenario, StreamId::allocation),
+      crossover(seed, scenario, StreamId::crossover),
+      exclusion(seed, scenario, StreamId::exclusion),
+      event(seed, scenario, StreamId::event),
+      dropout(seed, scenario, StreamId::dropout) {}
+
+void TrialStreams::start(std::uint64_t replicate) {
+  for (RandomStream* stream : {&arrival, &stratum, &allocation, &crossover, &exclusion, &event, &dropout}) {
     stream->start(replicate);
   }
+}
+
+void TrialSimulator::generate_patients(std::uint64_t replicate, TrialWorkspace& w) const {
+  w.streams.start(replicate);
   if (fixed_entry_.empty()) {
-    arrivals_.sample(w.arrival_stream, w.entry);
+    arrivals_.sample(w.streams.arrival, w.entry);
   } else {
     std::copy(fixed_entry_.begin(), fixed_entry_.end(), w.entry.begin());
   }
-  w.allocator.assign(w.stratum_stream, w.allocation_stream, w.stratum, w.assigned);
+  w.allocator.assign(w.streams.stratum, w.streams.allocation, w.stratum, w.assigned);
   OwnStreams source{w};
   complete_patients(source, w);
 }
