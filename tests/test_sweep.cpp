@@ -439,7 +439,7 @@ void expect_same_outcomes(const std::vector<TrialOutcome>& a, const std::vector<
       const LookOutcome& x = a[r].looks[k];
       const LookOutcome& y = b[r].looks[k];
       ASSERT_TRUE(same_bits(x.time, y.time) && same_bits(x.z, y.z) && same_bits(x.hr, y.hr) &&
-                  same_bits(x.boundary_z, y.boundary_z) &&
+                  same_bits(x.log_hr_se, y.log_hr_se) && same_bits(x.boundary_z, y.boundary_z) &&
                   same_bits(x.conditional_power_design, y.conditional_power_design) &&
                   same_bits(x.conditional_power_trend, y.conditional_power_trend))
           << "replicate " << r << " look " << k;
