@@ -3,7 +3,9 @@
 //
 // Level tests: both arms share one survival law (H0), so each procedure's probability of
 // rejecting for benefit or harm should be its alpha. With R replicates its Monte Carlo SE
-// is sqrt(alpha (1 - alpha) / R); every test states R and checks |estimate - alpha| < 3 SE.
+// is sqrt(alpha (1 - alpha) / R); every test states R and checks |estimate - alpha| < 3 SE,
+// except where a statistic's true level differs from alpha in small samples: there it is
+// checked against that level established by an independent simulation (patient looks).
 // The Kaplan-Meier statistics (milestone, RMST) are undefined, and cannot reject, at looks
 // where an arm has fewer than MIN_AT_RISK_AT_LANDMARK patients at risk at the landmark,
 // which is what keeps their level at early interims (docs/edge_cases.md).
@@ -12,10 +14,12 @@
 
 #include <cmath>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "null_trial.hpp"
+#include "reference_table.hpp"
 #include "trialsim/config.hpp"
 #include "trialsim/engine.hpp"
 #include "trialsim/names.hpp"
@@ -96,14 +100,24 @@ Results run(const Design& design) {
   return run_simulation(design, plan_boundaries(design), options);
 }
 
-// Checks, and prints for the record, each procedure's level.
-void expect_level(const Design& design, const Results& results) {
+// An independently established level and its Monte Carlo SE.
+struct KnownLevel {
+  double level = 0.0;
+  double se = 0.0;
+};
+
+// Checks, and prints for the record, each procedure's level: alpha, or the known level of
+// the statistics named in `known` (by label), within 3 SE of the difference.
+void expect_level(const Design& design, const Results& results, const std::map<std::string, KnownLevel>& known = {}) {
   const double alpha = design.test.alpha;
-  const double se = std::sqrt(alpha * (1.0 - alpha) / static_cast<double>(results.replicates));
+  const double replicates = static_cast<double>(results.replicates);
   const auto check = [&](const std::string& label, double level) {
-    std::cout << "  " << design.name << " | " << label << " | level " << level << " (alpha " << alpha << ", SE " << se
-              << ", " << results.replicates << " replicates)\n";
-    EXPECT_NEAR(level, alpha, 3.0 * se) << design.name << ": " << label;
+    const auto found = known.find(label);
+    const KnownLevel expected = found != known.end() ? found->second : KnownLevel{alpha, 0.0};
+    const double se = std::sqrt(expected.level * (1.0 - expected.level) / replicates + expected.se * expected.se);
+    std::cout << "  " << design.name << " | " << label << " | level " << level << " (expected " << expected.level
+              << ", SE " << se << ", " << results.replicates << " replicates)\n";
+    EXPECT_NEAR(level, expected.level, 3.0 * se) << design.name << ": " << label;
   };
   check(statistic_label(design.test.statistic), design.test.sides == 2 ? results.reject_probability : results.power);
   for (const ComparedSummary& compared : results.compared) {
@@ -128,9 +142,46 @@ TEST(TypeOneError, EveryStatisticKeepsItsLevelAtThreeEventLooks) {
   expect_level(design, run(design));
 }
 
+// At patient looks of 50, 100 and 150 per arm under Pocock's boundary the Kaplan-Meier
+// statistics' Wald tests exceed 0.05: RMST(180) 0.0545 and milestone(180) 0.0549 (SE
+// 0.00036), by an independent simulation of 400,000 trials (tests/reference/
+// patient_looks_level.R, tests/data/patient_looks_level.csv). The excess is theirs, not
+// the plan's: the z's at nested looks correlate as sqrt(n_j / n_k), the planned fractions
+// (0.705, 0.575, 0.815 against 0.707, 0.577, 0.816, worth 0.0001 of level); it comes from
+// the small samples of the interims, where |z| >= 2.289 has probability 0.0244 (RMST) and
+// 0.0246 (milestone) at the first look instead of the nominal 0.0221 (docs/edge_cases.md).
+// So the log-rank family is checked against 0.05, and RMST and milestone against their
+// true level, overall and at each interim (their probability of stopping there), within
+// 3 SE of the difference (20,000 replicates here: SE 0.0016 overall, 0.0011 at the first
+// interim; the reference's SE is added in quadrature).
 TEST(TypeOneError, EveryStatisticKeepsItsLevelAtThreePatientLooks) {
   const Design design = three_patient_looks(LEVEL_REPLICATES);
-  expect_level(design, run(design));
+  const Results results = run(design);
+  std::map<std::string, KnownLevel> known;
+  std::map<std::string, testing::Row> reference;
+  for (const testing::Row& row : testing::read_table("patient_looks_level.csv")) {
+    const double level = testing::number(row, "level");
+    StatisticSpec spec;
+    spec.kind = row.at("statistic") == "rmst" ? Statistic::rmst : Statistic::milestone;
+    spec.landmark = 180.0;
+    known[statistic_label(spec)] = {level, testing::number(row, "level_se")};
+    reference[statistic_label(spec)] = row;
+  }
+  ASSERT_EQ(known.size(), 2U);
+  expect_level(design, results, known);
+  const double reference_replicates = testing::number(reference.begin()->second, "replicates");
+  const double replicates = static_cast<double>(results.replicates);
+  for (const ComparedSummary& compared : results.compared) {
+    const auto row = reference.find(compared.label);
+    if (row == reference.end()) continue;
+    for (std::size_t k = 0; k < 2; ++k) {
+      const double p = testing::number(row->second, "look" + std::to_string(k + 1));
+      const double se = std::sqrt(p * (1.0 - p) * (1.0 / replicates + 1.0 / reference_replicates));
+      std::cout << "    " << compared.label << " | look " << k + 1 << " | P(reject) "
+                << compared.look_stop_probability[k] << " (reference " << p << ", SE " << se << ")\n";
+      EXPECT_NEAR(compared.look_stop_probability[k], p, 3.0 * se) << compared.label << " look " << k + 1;
+    }
+  }
 }
 
 // The milestone test with an interim after few events: without the at-risk rule it
