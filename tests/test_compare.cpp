@@ -158,24 +158,24 @@ TEST(TypeOneError, EveryStatisticKeepsItsLevelAtThreePatientLooks) {
   const Design design = three_patient_looks(LEVEL_REPLICATES);
   const Results results = run(design);
   std::map<std::string, KnownLevel> known;
-  std::map<std::string, testing::Row> reference;
-  for (const testing::Row& row : testing::read_table("patient_looks_level.csv")) {
-    const double level = testing::number(row, "level");
+  std::map<std::string, trialsim::testing::Row> reference;
+  for (const trialsim::testing::Row& row : trialsim::testing::read_table("patient_looks_level.csv")) {
+    const double level = trialsim::testing::number(row, "level");
     StatisticSpec spec;
     spec.kind = row.at("statistic") == "rmst" ? Statistic::rmst : Statistic::milestone;
     spec.landmark = 180.0;
-    known[statistic_label(spec)] = {level, testing::number(row, "level_se")};
+    known[statistic_label(spec)] = {level, trialsim::testing::number(row, "level_se")};
     reference[statistic_label(spec)] = row;
   }
   ASSERT_EQ(known.size(), 2U);
   expect_level(design, results, known);
-  const double reference_replicates = testing::number(reference.begin()->second, "replicates");
+  const double reference_replicates = trialsim::testing::number(reference.begin()->second, "replicates");
   const double replicates = static_cast<double>(results.replicates);
   for (const ComparedSummary& compared : results.compared) {
     const auto row = reference.find(compared.label);
     if (row == reference.end()) continue;
     for (std::size_t k = 0; k < 2; ++k) {
-      const double p = testing::number(row->second, "look" + std::to_string(k + 1));
+      const double p = trialsim::testing::number(row->second, "look" + std::to_string(k + 1));
       const double se = std::sqrt(p * (1.0 - p) * (1.0 / replicates + 1.0 / reference_replicates));
       std::cout << "    " << compared.label << " | look " << k + 1 << " | P(reject) "
                 << compared.look_stop_probability[k] << " (reference " << p << ", SE " << se << ")\n";
