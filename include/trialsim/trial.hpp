@@ -27,8 +27,8 @@ namespace trialsim {
 //! Patient-level data of one trial, as each look analysed it (for --keep-patients).
 struct PatientRecords {
   std::vector<double> entry;
-  std::vector<std::uint8_t> arm;      //!< as assigned
-  std::vector<std::uint8_t> received; //!< arm whose hazard the patient followed
+  std::vector<std::uint8_t> arm;       //!< as assigned
+  std::vector<std::uint8_t> received;  //!< arm whose hazard the patient followed
   std::vector<std::uint16_t> stratum;
   std::vector<std::uint8_t> analysed;
   //! Follow-up from entry to the event, dropout or end of fixed follow-up, with no data cut
@@ -51,6 +51,16 @@ struct TrialStreams {
   RandomStream arrival, stratum, allocation, crossover, exclusion, event, dropout;
 };
 
+//! Which per-patient streams a design's trials draw: a stream that no patient needs is not
+//! drawn, which leaves every other stream's numbers in place. The one rule for both the
+//! simulator and a sweep's shared draws (CommonDraws).
+struct DrawnStreams {
+  explicit DrawnStreams(const Design& design);
+  bool crossover = false;
+  bool exclusion = false;
+  bool dropout = false;  // one Exp(1) per patient of an arm with dropout
+};
+
 //! Scratch space of one thread: sized for the largest trial by make_workspace, so that
 //! simulating allocates nothing (tests/test_hot_path.cpp counts).
 struct TrialWorkspace {
@@ -59,17 +69,17 @@ struct TrialWorkspace {
   std::vector<std::uint8_t> assigned;
   std::vector<std::uint8_t> received;
   std::vector<std::uint8_t> analysed;
-  std::vector<double> follow_up; //!< min(event, dropout, fixed follow-up) from entry
-  std::vector<std::uint8_t> status; //!< 1 when follow_up ends in an event
+  std::vector<double> follow_up;     //!< min(event, dropout, fixed follow-up) from entry
+  std::vector<std::uint8_t> status;  //!< 1 when follow_up ends in an event
   //! Calendar times of the analysed events (first entries) and their order statistics, for
   //! event triggers: built by the first event trigger of a trial, then reused by the others.
   std::vector<double> event_calendar;
   OrderStatistics event_order;
   bool event_calendar_ready = false;
-  std::vector<Observation> observations; //!< one slot per patient; the first `observed` hold the look's data
+  std::vector<Observation> observations;  //!< one slot per patient; the first `observed` hold the look's data
   std::size_t observed = 0;
   StatisticsWorkspace statistics;
-  StatisticsWorkspace unstratified_statistics; //!< the Kaplan-Meier statistics' table when stratified
+  StatisticsWorkspace unstratified_statistics;  //!< the Kaplan-Meier statistics' table when stratified
   Allocator allocator;
   //! `information: observed`: this thread's table of critical values by observed counts,
   //! and the counts of the current trial's looks.
@@ -94,7 +104,7 @@ struct PatientDraws {
 
 //! The design prepared for simulation: distributions built, boundaries computed.
 class TrialSimulator {
-public:
+ public:
   TrialSimulator(const Design& design, const BoundaryPlan& plan, std::uint64_t scenario = 0);
 
   TrialWorkspace make_workspace() const;
@@ -116,7 +126,7 @@ public:
   //! w.observations), and its counts into `outcome`.
   void cut(int look, double time, TrialWorkspace& w, LookOutcome& outcome) const;
 
-private:
+ private:
   //! Fills received, analysed, follow_up and status from w.entry, w.stratum, w.assigned and
   //! the draws of `source` (the workspace's streams, or a sweep's shared draws).
   template <class Source>
@@ -152,15 +162,15 @@ private:
   //! statistic, [1 + c] compared statistic c.
   std::vector<std::vector<double>> efficacy_z_;
   std::uint64_t scenario_;
-  std::vector<std::array<SurvivalDistribution, 2>> survival_; // [stratum][arm]
-  std::vector<double> constant_hazards_; // [2 * stratum + arm] when every law is exponential, else empty
+  std::vector<std::array<SurvivalDistribution, 2>> survival_;  // [stratum][arm]
+  std::vector<double> constant_hazards_;  // [2 * stratum + arm] when every law is exponential, else empty
   std::array<SurvivalDistribution, 2> dropout_;
   std::array<bool, 2> has_dropout_{false, false};
   ArrivalProcess arrivals_;
-  std::vector<double> fixed_entry_; // deterministic arrivals: the same in every replicate, computed once
+  std::vector<double> fixed_entry_;  // deterministic arrivals: the same in every replicate, computed once
   Allocator allocator_;
-  int table_strata_ = 1; // strata of the event tables: allocation strata when stratified
-  bool any_crossover_ = false; // streams that no patient needs are not drawn
+  int table_strata_ = 1;        // strata of the event tables: allocation strata when stratified
+  bool any_crossover_ = false;  // streams that no patient needs are not drawn
   bool any_exclusion_ = false;
   bool observed_information_ = false;  // test.boundary.information: observed
   bool spending_by_events_ = true;     // observed information counts events (else patients)
@@ -187,4 +197,4 @@ std::vector<Eigen::MatrixXd> null_component_covariances(const Design& design, co
 //! (null_component_covariances). With one look, or another statistic, the plan's boundary.
 std::vector<double> maxcombo_efficacy_z(const Design& design, const BoundaryPlan& plan, const StatisticSpec& spec);
 
-} // namespace trialsim
+}  // namespace trialsim

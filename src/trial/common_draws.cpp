@@ -51,10 +51,11 @@ CommonDraws::CommonDraws(std::span<const Design* const> designs, std::uint64_t s
     use.allocation = group_of(allocations_, design->allocation, same_allocation);
     allocation_size_.resize(allocations_.size(), 0);
     allocation_size_[use.allocation] = std::max(allocation_size_[use.allocation], n);
-    // The conditions under which TrialSimulator draws each stream.
-    use.crossover = design->crossover[CONTROL] > 0.0 || design->crossover[TREATMENT] > 0.0;
-    use.exclusion = design->exclusion > 0.0;
-    use.dropout = design->dropout[CONTROL].has_value() || design->dropout[TREATMENT].has_value();
+    // The streams that TrialSimulator draws for this scenario.
+    const DrawnStreams drawn(*design);
+    use.crossover = drawn.crossover;
+    use.exclusion = drawn.exclusion;
+    use.dropout = drawn.dropout;
     if (use.crossover) crossover_size_ = std::max(crossover_size_, n);
     if (use.exclusion) exclusion_size_ = std::max(exclusion_size_, n);
     if (use.dropout) dropout_size_ = std::max(dropout_size_, n);  // at most one draw per patient

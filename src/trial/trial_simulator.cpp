@@ -74,8 +74,9 @@ TrialSimulator::TrialSimulator(const Design& design, const BoundaryPlan& plan, s
     fixed_entry_.resize(static_cast<std::size_t>(design.enrollment.sample_size));
     arrivals_.sample(unused, fixed_entry_);
   }
-  any_crossover_ = design.crossover[CONTROL] > 0.0 || design.crossover[TREATMENT] > 0.0;
-  any_exclusion_ = design.exclusion > 0.0;
+  const DrawnStreams drawn(design);
+  any_crossover_ = drawn.crossover;
+  any_exclusion_ = drawn.exclusion;
   if (design.test.stratified) table_strata_ = static_cast<int>(design.allocation.strata.size());
   efficacy_z_.push_back(plan.efficacy_z);
   for (std::size_t c = 0; c < design.test.compare.size(); ++c) {
@@ -162,6 +163,11 @@ struct SharedDraws {
 };
 
 }  // namespace
+
+DrawnStreams::DrawnStreams(const Design& design)
+    : crossover(design.crossover[CONTROL] > 0.0 || design.crossover[TREATMENT] > 0.0),
+      exclusion(design.exclusion > 0.0),
+      dropout(design.dropout[CONTROL].has_value() || design.dropout[TREATMENT].has_value()) {}
 
 TrialStreams::TrialStreams(std::uint64_t seed, std::uint64_t scenario)
     : arrival(seed, scenario, StreamId::arrival),
