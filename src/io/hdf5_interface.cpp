@@ -1,5 +1,7 @@
 #include "hdf5_interface.hpp"
 
+#include "chunk_encoder.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <functional>
@@ -44,14 +46,13 @@ std::string system_message_of(const std::string& reason) {
 }
 
 Handle make_dataspace(const std::vector<hsize_t>& shape, const std::string& name) {
-  const hid_t space = shape.empty() ? H5Screate(H5S_SCALAR)
-                                    : H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr);
+  const hid_t space =
+      shape.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr);
   return Handle(checked(space, "cannot make the dataspace of " + name), H5Sclose, "dataspace of " + name);
 }
 
 Handle make_string_type(StringKind kind, std::size_t fixed_size, H5T_cset_t cset, const std::string& name) {
-  Handle type(checked(H5Tcopy(H5T_C_S1), "cannot make the string type of " + name), H5Tclose,
-              "string type of " + name);
+  Handle type(checked(H5Tcopy(H5T_C_S1), "cannot make the string type of " + name), H5Tclose, "string type of " + name);
   const std::string what = "cannot make the string type of " + name;
   check(H5Tset_size(type.id(), kind == StringKind::variable ? H5T_VARIABLE : std::max<std::size_t>(1, fixed_size)),
         what);
@@ -94,8 +95,7 @@ StoredValues open_stored_dataset(hid_t parent, const std::string& name) {
 }
 
 StoredValues open_stored_attribute(hid_t object, const std::string& name) {
-  return open_stored(name_of(object) + " attribute " + name, open_attribute(object, name), H5Aget_space,
-                     H5Aget_type);
+  return open_stored(name_of(object) + " attribute " + name, open_attribute(object, name), H5Aget_space, H5Aget_type);
 }
 
 std::vector<hsize_t> shape_of_space(hid_t space, const std::string& name) {
@@ -108,10 +108,10 @@ std::vector<hsize_t> shape_of_space(hid_t space, const std::string& name) {
 
 std::string class_name(H5T_class_t type_class) {
   switch (type_class) {
-  case H5T_INTEGER: return "integer";
-  case H5T_FLOAT: return "floating-point";
-  case H5T_STRING: return "string";
-  default: return "non-numeric";
+    case H5T_INTEGER: return "integer";
+    case H5T_FLOAT: return "floating-point";
+    case H5T_STRING: return "string";
+    default: return "non-numeric";
   }
 }
 
@@ -120,7 +120,8 @@ void check_class(hid_t file_type, hid_t memory_type, const std::string& name) {
   const H5T_class_t found = H5Tget_class(file_type);
   const H5T_class_t expected = H5Tget_class(memory_type);
   if (found < 0 || expected < 0) fail("cannot read the type of " + name);
-  if (found != expected) throw Error(name + ": expected " + class_name(expected) + " values, found " + class_name(found));
+  if (found != expected)
+    throw Error(name + ": expected " + class_name(expected) + " values, found " + class_name(found));
 }
 
 void check_count(hid_t space, std::size_t count, const std::string& name) {
@@ -237,13 +238,15 @@ bool is_hdf5_file(const std::string& path) {
   return result > 0;
 }
 
-void flush(hid_t file) { check(H5Fflush(file, H5F_SCOPE_GLOBAL), "cannot flush " + name_of(file)); }
+void flush(hid_t file) {
+  check(H5Fflush(file, H5F_SCOPE_GLOBAL), "cannot flush " + name_of(file));
+}
 
 Handle create_group(hid_t parent, const std::string& name) {
   const std::string full = name_of(parent, name);
-  return Handle(checked(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                        "cannot create group " + full),
-                H5Gclose, "group " + full);
+  return Handle(
+      checked(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "cannot create group " + full),
+      H5Gclose, "group " + full);
 }
 
 Handle open_group(hid_t parent, const std::string& name) {
@@ -275,19 +278,18 @@ std::string name_of(hid_t object) {
 }
 
 std::string name_of(hid_t parent, const std::string& name) {
-  if (!name.empty() && name.front() == '/') return name; // already absolute
+  if (!name.empty() && name.front() == '/') return name;  // already absolute
   const std::string parent_name = name_of(parent);
   return parent_name == "/" ? "/" + name : parent_name + "/" + name;
 }
 
-void write_raw(hid_t parent, const std::string& name, hid_t type, const std::vector<hsize_t>& shape,
-               const void* data) {
+void write_raw(hid_t parent, const std::string& name, hid_t type, const std::vector<hsize_t>& shape, const void* data) {
   const std::string full = name_of(parent, name);
   const Handle space = make_dataspace(shape, full);
-  const Handle dataset(checked(H5Dcreate2(parent, name.c_str(), type, space.id(), H5P_DEFAULT, H5P_DEFAULT,
-                                          H5P_DEFAULT),
-                               "cannot create dataset " + full),
-                       H5Dclose, "dataset " + full);
+  const Handle dataset(
+      checked(H5Dcreate2(parent, name.c_str(), type, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+              "cannot create dataset " + full),
+      H5Dclose, "dataset " + full);
   // An empty dataset has nothing to write (and HDF5 refuses the null buffer of an empty vector).
   if (element_count(shape) == 0) return;
   check(H5Dwrite(dataset.id(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "cannot write dataset " + full);
@@ -345,8 +347,7 @@ std::size_t element_count(const std::vector<hsize_t>& shape) {
   return count;
 }
 
-void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values,
-                   StringKind kind) {
+void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values, StringKind kind) {
   const std::string full = name_of(parent, name);
   std::size_t longest = 0;
   for (const std::string& value : values) longest = std::max(longest, value.size());
@@ -384,10 +385,9 @@ void describe(hid_t parent, const std::string& name, const std::string& descript
 
 std::vector<std::string> read_strings(hid_t parent, const std::string& name) {
   const StoredValues stored = open_stored_dataset(parent, name);
-  return read_string_values(stored.file_type.id(), stored.space.id(), stored.full,
-                            [&](hid_t memory_type, void* buffer) {
-                              return read_whole_dataset(stored.object.id(), memory_type, buffer);
-                            });
+  return read_string_values(
+      stored.file_type.id(), stored.space.id(), stored.full,
+      [&](hid_t memory_type, void* buffer) { return read_whole_dataset(stored.object.id(), memory_type, buffer); });
 }
 
 bool has_attribute(hid_t object, const std::string& name) {
@@ -438,6 +438,7 @@ RowDataset RowDataset::create_raw(hid_t parent, const std::string& name, hid_t t
   result.dataset_ = Handle(
       checked(H5Dcreate2(parent, name.c_str(), type, space.id(), H5P_DEFAULT, properties.id(), access.id()), what),
       H5Dclose, "dataset " + result.name_);
+  result.find_direct_chunks();
   return result;
 }
 
@@ -446,7 +447,49 @@ RowDataset RowDataset::open(hid_t parent, const std::string& name) {
   result.name_ = name_of(parent, name);
   result.dataset_ = open_dataset(parent, name);
   result.shape_ = dataset_shape(parent, name);
+  result.find_direct_chunks();
   return result;
+}
+
+void RowDataset::find_direct_chunks() {
+  direct_chunk_rows_ = 0;
+  const std::string what = "cannot read the storage of " + name_;
+  const Handle properties(checked(H5Dget_create_plist(dataset_.id()), what), H5Pclose, "properties of " + name_);
+  if (shape_.empty() || H5Pget_layout(properties.id()) != H5D_CHUNKED) return;
+  const H5Z_filter_t pipeline[] = {H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE, H5Z_FILTER_FLETCHER32};
+  if (H5Pget_nfilters(properties.id()) != static_cast<int>(std::size(pipeline))) return;
+  for (unsigned i = 0; i < std::size(pipeline); ++i) {
+    unsigned flags = 0;
+    std::size_t values = 0;
+    if (H5Pget_filter2(properties.id(), i, &flags, &values, nullptr, 0, nullptr, nullptr) != pipeline[i]) return;
+  }
+  std::vector<hsize_t> chunk(shape_.size());
+  if (H5Pget_chunk(properties.id(), static_cast<int>(chunk.size()), chunk.data()) != static_cast<int>(chunk.size())) {
+    return;
+  }
+  // Chunks must span whole rows, so that a chunk is a run of rows in memory.
+  if (!std::equal(chunk.begin() + 1, chunk.end(), shape_.begin() + 1)) return;
+  stored_type_ = Handle(checked(H5Dget_type(dataset_.id()), what), H5Tclose, "type of " + name_);
+  direct_chunk_rows_ = chunk[0];
+}
+
+bool RowDataset::write_whole_chunk(hsize_t first, hsize_t rows, hid_t type, const void* data) {
+  if (direct_chunk_rows_ == 0 || rows != direct_chunk_rows_ || first % direct_chunk_rows_ != 0 ||
+      first + rows > shape_[0] || H5Tequal(stored_type_.id(), type) <= 0) {
+    return false;
+  }
+  // One encoder per thread: its zlib stream serves every dataset that thread writes.
+  thread_local ChunkEncoder encoder;
+  const std::size_t element_size = H5Tget_size(type);
+  const std::size_t bytes = element_count(shape_) / shape_[0] * rows * element_size;
+  const std::span<const std::uint8_t> stored =
+      encoder.encode(std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(data), bytes), element_size);
+  std::vector<hsize_t> offset(shape_.size(), 0);
+  offset[0] = first;
+  constexpr std::uint32_t ALL_FILTERS_APPLIED = 0;  // the filter mask: no filter of the pipeline skipped
+  check(H5Dwrite_chunk(dataset_.id(), H5P_DEFAULT, ALL_FILTERS_APPLIED, offset.data(), stored.size(), stored.data()),
+        "cannot write rows " + std::to_string(first) + " to " + std::to_string(first + rows) + " of " + name_);
+  return true;
 }
 
 Handle RowDataset::select_rows(hsize_t first, std::size_t count, hsize_t& rows) const {
@@ -474,7 +517,7 @@ Handle RowDataset::select_rows(hsize_t first, std::size_t count, hsize_t& rows) 
 void RowDataset::write_rows_raw(hsize_t first, std::size_t count, hid_t type, const void* data) {
   hsize_t rows = 0;
   const Handle file_space = select_rows(first, count, rows);
-  if (rows == 0) return;
+  if (rows == 0 || write_whole_chunk(first, rows, type, data)) return;
   std::vector<hsize_t> extent = shape_;
   extent[0] = rows;
   const Handle memory_space = make_dataspace(extent, name_);
@@ -496,4 +539,4 @@ void RowDataset::read_rows_raw(hsize_t first, std::size_t count, hid_t type, voi
         "cannot read rows " + std::to_string(first) + " to " + std::to_string(first + rows) + " of " + name_);
 }
 
-} // namespace trialsim::hdf5
+}  // namespace trialsim::hdf5

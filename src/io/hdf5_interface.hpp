@@ -15,7 +15,7 @@
 namespace trialsim::hdf5 {
 
 class Error : public std::runtime_error {
-public:
+ public:
   using std::runtime_error::runtime_error;
 };
 
@@ -29,7 +29,7 @@ hid_t checked(hid_t id, const std::string& what);
 
 //! Owns one identifier and closes it with the function matching its kind.
 class Handle {
-public:
+ public:
   using Closer = herr_t (*)(hid_t);
   Handle() = default;
   //! Takes a valid `id` (see checked()); `name` names the object in messages.
@@ -45,7 +45,7 @@ public:
   //! Closes now, reporting failure (the destructor closes silently).
   void close();
 
-private:
+ private:
   hid_t id_ = H5I_INVALID_HID;
   Closer closer_ = nullptr;
   std::string name_;
@@ -54,13 +54,34 @@ private:
 // Element types that files hold, as HDF5 native types.
 template <class T>
 hid_t native_type() = delete;
-template <> inline hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
-template <> inline hid_t native_type<std::int8_t>() { return H5T_NATIVE_INT8; }
-template <> inline hid_t native_type<std::int32_t>() { return H5T_NATIVE_INT32; }
-template <> inline hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
-template <> inline hid_t native_type<std::uint8_t>() { return H5T_NATIVE_UINT8; }
-template <> inline hid_t native_type<std::uint16_t>() { return H5T_NATIVE_UINT16; }
-template <> inline hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64; }
+template <>
+inline hid_t native_type<double>() {
+  return H5T_NATIVE_DOUBLE;
+}
+template <>
+inline hid_t native_type<std::int8_t>() {
+  return H5T_NATIVE_INT8;
+}
+template <>
+inline hid_t native_type<std::int32_t>() {
+  return H5T_NATIVE_INT32;
+}
+template <>
+inline hid_t native_type<std::int64_t>() {
+  return H5T_NATIVE_INT64;
+}
+template <>
+inline hid_t native_type<std::uint8_t>() {
+  return H5T_NATIVE_UINT8;
+}
+template <>
+inline hid_t native_type<std::uint16_t>() {
+  return H5T_NATIVE_UINT16;
+}
+template <>
+inline hid_t native_type<std::uint64_t>() {
+  return H5T_NATIVE_UINT64;
+}
 
 //! How strings are stored: variable-length (h5py reads str) or fixed-length (h5py reads bytes); UTF-8 either way.
 enum class StringKind { variable, fixed };
@@ -82,8 +103,7 @@ std::string name_of(hid_t object);
 std::string name_of(hid_t parent, const std::string& name);
 
 // Raw forms of the typed functions below (type = HDF5 memory type).
-void write_raw(hid_t parent, const std::string& name, hid_t type, const std::vector<hsize_t>& shape,
-               const void* data);
+void write_raw(hid_t parent, const std::string& name, hid_t type, const std::vector<hsize_t>& shape, const void* data);
 void write_attribute_raw(hid_t object, const std::string& name, hid_t type, const std::vector<hsize_t>& shape,
                          const void* data);
 //! Reads the whole dataset into `data` (`count` elements), refusing a different element class or size.
@@ -165,7 +185,7 @@ std::string read_string_attribute(hid_t object, const std::string& name);
 //! A fixed-size dataset written and read by blocks of rows (hyperslabs along the first
 //! dimension), chunked along rows, compressed (shuffle + deflate) when HDF5 has zlib, and checksummed (Fletcher32).
 class RowDataset {
-public:
+ public:
   RowDataset() = default;
   //! shape = {rows} or {rows, columns}; chunks hold `chunk_rows` rows (fewer when the dataset is smaller).
   //! `cached` false: no chunk cache, for datasets written in whole chunks only, so that many
@@ -191,17 +211,25 @@ public:
   }
   void close() { dataset_.close(); }
 
-private:
+ private:
   static RowDataset create_raw(hid_t parent, const std::string& name, hid_t type, const std::vector<hsize_t>& shape,
                                hsize_t chunk_rows, bool cached);
   void write_rows_raw(hsize_t first, std::size_t count, hid_t type, const void* data);
   void read_rows_raw(hsize_t first, std::size_t count, hid_t type, void* data) const;
   //! The file space selecting the rows that `count` elements starting at row `first` cover.
   Handle select_rows(hsize_t first, std::size_t count, hsize_t& rows) const;
+  //! Notes whether whole chunks can be written encoded here (ChunkEncoder): the dataset is
+  //! chunked by rows with the pipeline shuffle, deflate, Fletcher-32 and nothing else.
+  void find_direct_chunks();
+  //! Writes rows [first, first + rows) as one chunk encoded here; false if they are not one
+  //! whole chunk of this dataset in its own element type.
+  bool write_whole_chunk(hsize_t first, hsize_t rows, hid_t type, const void* data);
 
   Handle dataset_;
   std::vector<hsize_t> shape_;
   std::string name_;
+  hsize_t direct_chunk_rows_ = 0;  // rows per chunk when whole chunks are encoded here, else 0
+  Handle stored_type_;             // the dataset's element type, as stored
 };
 
-} // namespace trialsim::hdf5
+}  // namespace trialsim::hdf5
