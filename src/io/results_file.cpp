@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <map>
@@ -92,17 +93,25 @@ constexpr ResultField RESULT_FIELDS[] = {
     {"harm_any_se", &Results::harm_se, "Monte Carlo SE of harm_any"},
     {"expected_events_at_stop", &Results::expected_events, "mean events at the look that ended the trial"},
     {"expected_events_at_stop_se", &Results::expected_events_se, "Monte Carlo SE of expected_events_at_stop"},
-    {"expected_enrolled_at_stop", &Results::expected_enrolled, "mean patients enrolled at the look that ended the trial"},
+    {"expected_enrolled_at_stop", &Results::expected_enrolled,
+     "mean patients enrolled at the look that ended the trial"},
     {"expected_enrolled_at_stop_se", &Results::expected_enrolled_se, "Monte Carlo SE of expected_enrolled_at_stop"},
-    {"expected_duration", &Results::expected_time, "mean calendar time of the look that ended the trial, in the design's time unit"},
+    {"expected_duration", &Results::expected_time,
+     "mean calendar time of the look that ended the trial, in the design's time unit"},
     {"expected_duration_se", &Results::expected_time_se, "Monte Carlo SE of expected_duration"},
-    {"planned_power", &Results::planned_power, "power of the planned boundaries decided on the same trials (equal to power unless test.boundary.information is observed)"},
+    {"planned_power", &Results::planned_power,
+     "power of the planned boundaries decided on the same trials (equal to power unless test.boundary.information is "
+     "observed)"},
     {"planned_power_se", &Results::planned_power_se, "Monte Carlo SE of planned_power"},
-    {"planned_reject_any", &Results::planned_reject_probability, "P(efficacy or harm at some look) with the planned boundaries"},
+    {"planned_reject_any", &Results::planned_reject_probability,
+     "P(efficacy or harm at some look) with the planned boundaries"},
     {"planned_reject_any_se", &Results::planned_reject_se, "Monte Carlo SE of planned_reject_any"},
-    {"observed_minus_planned_power", &Results::observed_minus_planned_power, "power minus planned_power, paired by replicate"},
-    {"observed_minus_planned_power_se", &Results::observed_minus_planned_se, "paired Monte Carlo SE of observed_minus_planned_power"},
-    {"observed_minus_planned_power_independent_se", &Results::observed_minus_planned_independent_se, "the SE the difference would have from independent runs"},
+    {"observed_minus_planned_power", &Results::observed_minus_planned_power,
+     "power minus planned_power, paired by replicate"},
+    {"observed_minus_planned_power_se", &Results::observed_minus_planned_se,
+     "paired Monte Carlo SE of observed_minus_planned_power"},
+    {"observed_minus_planned_power_independent_se", &Results::observed_minus_planned_independent_se,
+     "the SE the difference would have from independent runs"},
 };
 
 // Per compared statistic values of /summary/compare, [compared].
@@ -185,9 +194,9 @@ const std::string WRITING = "cannot write output file: ";
 std::vector<hsize_t> column_shape(const OutcomeColumn& column, std::int64_t replicates, int looks, int compared) {
   const auto rows = static_cast<hsize_t>(replicates);
   switch (column.extent) {
-  case ColumnExtent::replicate: return {rows};
-  case ColumnExtent::look: return {rows, static_cast<hsize_t>(looks)};
-  case ColumnExtent::look_and_compared: return {rows, static_cast<hsize_t>(looks), static_cast<hsize_t>(compared)};
+    case ColumnExtent::replicate: return {rows};
+    case ColumnExtent::look: return {rows, static_cast<hsize_t>(looks)};
+    case ColumnExtent::look_and_compared: return {rows, static_cast<hsize_t>(looks), static_cast<hsize_t>(compared)};
   }
   return {rows};
 }
@@ -201,9 +210,9 @@ std::string column_description(const OutcomeColumn& column, const std::string& t
   std::string description = column.description;
   if (column.in_time_unit) description += ", in " + time_unit + "s";
   switch (column.extent) {
-  case ColumnExtent::replicate: break;
-  case ColumnExtent::look: description += "; [replicate, look]"; break;
-  case ColumnExtent::look_and_compared: description += "; [replicate, look, compared statistic]"; break;
+    case ColumnExtent::replicate: break;
+    case ColumnExtent::look: description += "; [replicate, look]"; break;
+    case ColumnExtent::look_and_compared: description += "; [replicate, look, compared statistic]"; break;
   }
   return description;
 }
@@ -220,10 +229,10 @@ hdf5::RowDataset create_column(hid_t group, const std::string& name, const std::
 template <class Action>
 void with_stored_type(ColumnType type, Action action) {
   switch (type) {
-  case ColumnType::float64: action.template operator()<double>(); return;
-  case ColumnType::int32: action.template operator()<std::int32_t>(); return;
-  case ColumnType::int8: action.template operator()<std::int8_t>(); return;
-  case ColumnType::uint8: action.template operator()<std::uint8_t>(); return;
+    case ColumnType::float64: action.template operator()<double>(); return;
+    case ColumnType::int32: action.template operator()<std::int32_t>(); return;
+    case ColumnType::int8: action.template operator()<std::int8_t>(); return;
+    case ColumnType::uint8: action.template operator()<std::uint8_t>(); return;
   }
 }
 
@@ -304,11 +313,12 @@ void write_replicate_block(ReplicateDatasets& d, hsize_t row, std::span<const Tr
           column.extent == ColumnExtent::look_and_compared ? static_cast<std::size_t>(d.compared) : 1;
       with_stored_type(column.type, [&]<class T>() {
         std::vector<unsigned char>& bytes = d.pending[i];
+        std::size_t end = bytes.size();
+        bytes.resize(end + part.size() * count * sizeof(T));
         for (const TrialOutcome& outcome : part) {
-          for (std::size_t j = 0; j < count; ++j) {
+          for (std::size_t j = 0; j < count; ++j, end += sizeof(T)) {
             const auto value = static_cast<T>(stored_value(column, outcome, j / per_look, j % per_look, d.compared));
-            const auto* first = reinterpret_cast<const unsigned char*>(&value);
-            bytes.insert(bytes.end(), first, first + sizeof(T));
+            std::memcpy(bytes.data() + end, &value, sizeof(T));
           }
         }
       });
@@ -407,7 +417,8 @@ void write_compared(hid_t summary, const std::vector<ComparedSummary>& compared,
   }
   for (const ComparedLookField& field : COMPARED_LOOK_FIELDS) {
     std::vector<double> values;
-    for (const ComparedSummary& c : compared) values.insert(values.end(), (c.*field.member).begin(), (c.*field.member).end());
+    for (const ComparedSummary& c : compared)
+      values.insert(values.end(), (c.*field.member).begin(), (c.*field.member).end());
     hdf5::write_matrix<double>(group.id(), field.name, compared.size(), looks, values);
     hdf5::describe(group.id(), field.name, field.description);
   }
@@ -470,7 +481,8 @@ void write_runtime(hid_t file, double seconds, int threads) {
 template <class T>
 std::vector<T> concatenate(std::span<const PatientRecords> trials, std::vector<T> PatientRecords::*column) {
   std::vector<T> values;
-  for (const PatientRecords& trial : trials) values.insert(values.end(), (trial.*column).begin(), (trial.*column).end());
+  for (const PatientRecords& trial : trials)
+    values.insert(values.end(), (trial.*column).begin(), (trial.*column).end());
   return values;
 }
 
@@ -511,8 +523,8 @@ void write_patient_column(hid_t group, const std::string& name, const std::vecto
   dataset.close();
 }
 
-void write_patient_group(hid_t file, std::span<const PatientRecords> trials, std::int64_t first_replicate,
-                         int looks, const std::string& time_unit) {
+void write_patient_group(hid_t file, std::span<const PatientRecords> trials, std::int64_t first_replicate, int looks,
+                         const std::string& time_unit) {
   std::vector<std::int64_t> replicate;
   for (std::size_t r = 0; r < trials.size(); ++r) {
     replicate.insert(replicate.end(), trials[r].entry.size(), first_replicate + static_cast<std::int64_t>(r));
@@ -626,7 +638,7 @@ namespace {
 // Dataset names are given from the results group ("/summary/power").
 // Every problem is an InputError naming the file.
 class ResultsFileReader {
-public:
+ public:
   explicit ResultsFileReader(const std::string& path, const std::string& group = "") : path_(path) {
     std::error_code error;
     if (!fs::exists(path, error)) malformed("no such file");
@@ -707,7 +719,7 @@ public:
     return hdf5::read_attribute<T>(results_object(), name);
   }
 
-private:
+ private:
   // Verified once per process and file identity: show and merge open a file once per scenario.
   void verify_checksum() {
     struct stat status {};
@@ -716,7 +728,8 @@ private:
     using Identity = std::tuple<dev_t, ino_t, off_t, std::int64_t, long>;
     static std::mutex lock;
     static std::set<Identity> verified;
-    const Identity identity{status.st_dev, status.st_ino, status.st_size, status.st_mtim.tv_sec, status.st_mtim.tv_nsec};
+    const Identity identity{status.st_dev, status.st_ino, status.st_size, status.st_mtim.tv_sec,
+                            status.st_mtim.tv_nsec};
     {
       const std::lock_guard<std::mutex> guard(lock);
       if (verified.count(identity) != 0) return;  // and it has a checksum
@@ -835,8 +848,8 @@ Distribution read_distribution(const ResultsFileReader& file, const std::string&
   return distribution;
 }
 
-void read_look_distribution(const ResultsFileReader& file, const std::string& group,
-                            std::vector<LookSummary>& looks, Distribution LookSummary::*member) {
+void read_look_distribution(const ResultsFileReader& file, const std::string& group, std::vector<LookSummary>& looks,
+                            Distribution LookSummary::*member) {
   const hsize_t n = looks.size();
   const std::vector<std::int64_t> counts = file.read<std::int64_t>(group + "/count", {n});
   const std::vector<double> means = file.read<double>(group + "/mean", {n});
@@ -872,15 +885,18 @@ std::vector<LookSummary> read_look_summaries(const ResultsFileReader& file, int 
 void read_replicate_block(const ResultsFileReader& file, hsize_t first, std::span<TrialOutcome> outcomes, int looks,
                           int compared) {
   for (const OutcomeColumn& column : outcome_columns()) {
-    if (column.set == nullptr || !stored(column, compared)) continue; // derived, or not in this file
-    const hdf5::RowDataset dataset = hdf5::RowDataset::open(file.file(), file.at(std::string("/replicates/") + column.name));
+    if (column.set == nullptr || !stored(column, compared)) continue;  // derived, or not in this file
+    const hdf5::RowDataset dataset =
+        hdf5::RowDataset::open(file.file(), file.at(std::string("/replicates/") + column.name));
     const std::size_t count = values_per_replicate(column, looks, compared);
-    const std::size_t per_look = column.extent == ColumnExtent::look_and_compared ? static_cast<std::size_t>(compared) : 1;
+    const std::size_t per_look =
+        column.extent == ColumnExtent::look_and_compared ? static_cast<std::size_t>(compared) : 1;
     with_stored_type(column.type, [&]<class T>() {
       std::vector<T> values(outcomes.size() * count);
       dataset.read_rows<T>(first, values);
       for (std::size_t r = 0; r < outcomes.size(); ++r) {
-        for (std::size_t j = 0; j < count; ++j) column.set(outcomes[r], j / per_look, j % per_look, values[r * count + j]);
+        for (std::size_t j = 0; j < count; ++j)
+          column.set(outcomes[r], j / per_look, j % per_look, values[r * count + j]);
       }
     });
   }
@@ -897,15 +913,15 @@ struct ResultsFileWriter::Impl {
   std::optional<std::string> start_date;
   std::int64_t replicates = 0;
   int looks = 0;
-  int compared = 0; // statistics of test.compare
-  std::int64_t written = 0; // replicates appended so far
+  int compared = 0;          // statistics of test.compare
+  std::int64_t written = 0;  // replicates appended so far
   bool committed = false;
-  std::optional<SweepDesign> sweep; // sweep files only
-  std::size_t scenario_index = 0;   // the scenario being written
+  std::optional<SweepDesign> sweep;  // sweep files only
+  std::size_t scenario_index = 0;    // the scenario being written
   std::size_t scenarios_finished = 0;
   // Declared before the datasets so that they close first (the file closes only when they have).
   hdf5::Handle file;
-  hdf5::Handle scenario; // /scenarios/<k> while scenario k is written
+  hdf5::Handle scenario;  // /scenarios/<k> while scenario k is written
   ReplicateDatasets columns;
   // Sweep files: the other scenarios begun and not finished (a sweep on common random numbers
   // writes its scenarios' blocks in turn), closed before the file.
@@ -1152,8 +1168,7 @@ void ResultsFileWriter::commit_sweep(std::span<const Results> scenario_results,
                           "trialsim results of the sweep of the design " + w.design_name +
                               ": scenarios/<k> (each scenario's results), scenarios/table and scenarios/look_table; "
                               "every object has a description attribute");
-    hdf5::write_attribute<std::int64_t>(w.file.id(), "scenarios",
-                                        static_cast<std::int64_t>(w.sweep->scenarios.size()));
+    hdf5::write_attribute<std::int64_t>(w.file.id(), "scenarios", static_cast<std::int64_t>(w.sweep->scenarios.size()));
     const hdf5::Handle scenarios = hdf5::open_group(w.file.id(), "scenarios");
     write_scenario_table(scenarios.id(), *w.sweep, scenario_results, differences);
     write_scenario_look_table(scenarios.id(), scenario_results, w.sweep->base.time_unit);
@@ -1232,7 +1247,7 @@ std::vector<TrialOutcome> read_replicates(const std::string& path, int looks, st
     const std::int64_t replicates = stored_replicates(file);
     const int compared = stored_compared(file);
     expect_replicate_shapes(file, replicates, looks, compared);
-    const std::int64_t rows = count < 0 ? replicates - first : count; // -1: to the end
+    const std::int64_t rows = count < 0 ? replicates - first : count;  // -1: to the end
     if (first < 0 || rows < 0 || first + rows > replicates) {
       throw std::out_of_range("rows " + std::to_string(first) + " to " + std::to_string(first + rows) +
                               " are outside the file's " + std::to_string(replicates));
@@ -1247,4 +1262,4 @@ std::vector<TrialOutcome> read_replicates(const std::string& path, int looks, st
   });
 }
 
-} // namespace trialsim
+}  // namespace trialsim
