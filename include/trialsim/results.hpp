@@ -129,6 +129,8 @@ private:
   std::int64_t count_ = 0;
   double smallest_ = std::numeric_limits<double>::infinity();
   double largest_ = -std::numeric_limits<double>::infinity();
+  double last_value_ = std::numeric_limits<double>::quiet_NaN();  // the last positive finite value added
+  std::int64_t last_key_ = 0;                                      // and its key
 };
 
 //! Running mean / SD (Welford) plus a sketch for the quantiles.

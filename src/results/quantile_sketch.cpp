@@ -29,7 +29,13 @@ void QuantileSketch::add(double x) {
     ++infinities_;
     return;
   }
-  const auto key = static_cast<std::int64_t>(std::ceil(std::log(x) / LOG_GAMMA));
+  // Many quantities repeat from replicate to replicate (the events at an event-driven look,
+  // the time of a calendar look): their key is the last one, without the logarithm.
+  if (x != last_value_) {
+    last_value_ = x;
+    last_key_ = static_cast<std::int64_t>(std::ceil(std::log(x) / LOG_GAMMA));
+  }
+  const std::int64_t key = last_key_;
   const auto end_key = first_key_ + static_cast<std::int64_t>(buckets_.size());
   if (buckets_.empty()) {
     first_key_ = key;
