@@ -478,14 +478,20 @@ bool RowDataset::write_whole_chunk(hsize_t first, hsize_t rows, hid_t type, cons
       first + rows > shape_[0] || H5Tequal(stored_type_.id(), type) <= 0) {
     return false;
   }
+  std::vector<hsize_t> offset(shape_.size(), 0);
+  offset[0] = first;
+  // A chunk written before keeps the filter mask of its record when overwritten in place
+  // (HDF5 updates it only for new chunks): a chunk HDF5 stored with deflate skipped would
+  // be misread. Only new chunks are written here.
+  hsize_t stored_before = 0;
+  if (H5Dget_chunk_storage_size(dataset_.id(), offset.data(), &stored_before) < 0) H5Eclear2(H5E_DEFAULT);
+  if (stored_before > 0) return false;
   // One encoder per thread: its zlib stream serves every dataset that thread writes.
   thread_local ChunkEncoder encoder;
   const std::size_t element_size = H5Tget_size(type);
   const std::size_t bytes = element_count(shape_) / shape_[0] * rows * element_size;
   const std::span<const std::uint8_t> stored =
       encoder.encode(std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(data), bytes), element_size);
-  std::vector<hsize_t> offset(shape_.size(), 0);
-  offset[0] = first;
   constexpr std::uint32_t ALL_FILTERS_APPLIED = 0;  // the filter mask: no filter of the pipeline skipped
   check(H5Dwrite_chunk(dataset_.id(), H5P_DEFAULT, ALL_FILTERS_APPLIED, offset.data(), stored.size(), stored.data()),
         "cannot write rows " + std::to_string(first) + " to " + std::to_string(first + rows) + " of " + name_);
