@@ -25,10 +25,7 @@ struct RunOptions {
   std::int64_t first_replicate = 0; //!< run replicates [first, first + count)
   std::int64_t count = -1;          //!< -1: the design's replicates
   std::uint64_t scenario = 0;
-  //! Replicates simulated between folds. The two blocks of outcomes (1.3 KB per replicate)
-  //! are fresh memory whose first touch costs page faults: small enough to fit the caches
-  //! and cost little to touch, large enough that a fold per block costs nothing.
-  std::int64_t block_size = 2048;
+  std::int64_t block_size = 8192;
   //! Called serially, in replicate order, with each block of outcomes; `offset`
   //! counts from the run's first replicate.
   std::function<void(std::int64_t offset, std::span<const TrialOutcome>)> on_block;
