@@ -166,7 +166,8 @@ void check_fleming_harrington(const std::string& dataset, std::span<const EventT
     const double score = r.at(dataset, analysis, "score");
     const double variance = r.at(dataset, analysis, "variance");
     // The score can be 0 to the last digit (a weight of 0 at every informative time).
-    EXPECT_NEAR(result.score, score, REFERENCE_TOLERANCE * std::max(std::abs(score), 1.0)) << dataset << " " << analysis;
+    EXPECT_NEAR(result.score, score, REFERENCE_TOLERANCE * std::max(std::abs(score), 1.0))
+        << dataset << " " << analysis;
     expect_relative(result.variance, variance, REFERENCE_TOLERANCE, dataset + " " + analysis + " V");
     EXPECT_NEAR(result.z, variance > 0 ? -score / std::sqrt(variance) : 0.0, 1e-7) << dataset << " " << analysis;
   }
@@ -183,7 +184,8 @@ void check_maxcombo(const std::string& dataset, std::span<const EventTable> tabl
   const MaxComboResult result = maxcombo(tables, weights);
   ASSERT_EQ(result.components, 3);
   for (int a = 0; a < 3; ++a) {
-    EXPECT_NEAR(result.z[a], r.at(dataset, analysis, std::string("z").append(std::to_string(a))), 1e-8) << dataset << " component " << a;
+    EXPECT_NEAR(result.z[a], r.at(dataset, analysis, std::string("z").append(std::to_string(a))), 1e-8)
+        << dataset << " component " << a;
   }
   EXPECT_NEAR(result.p_benefit, r.at(dataset, analysis, "p_benefit"), MAXCOMBO_P_TOLERANCE) << dataset;
   EXPECT_NEAR(result.p_harm, r.at(dataset, analysis, "p_harm"), MAXCOMBO_P_TOLERANCE) << dataset;
@@ -419,13 +421,14 @@ TEST(EventTables, MatchTheDefinition) {
         const auto tables = build_event_tables(observations, strata, workspace);
         ASSERT_EQ(tables.size(), static_cast<std::size_t>(strata));
         // Sorted by time, within strata when stratified.
-        ASSERT_TRUE(std::is_sorted(workspace.sorted.begin(), workspace.sorted.end(),
-                                   [strata](const Observation& a, const Observation& b) {
-                                     if (strata > 1 && a.stratum != b.stratum) {
-                                       return a.stratum < b.stratum;
-                                     }
-                                     return a.time < b.time;
-                                   }));
+        const auto kept_end = workspace.sorted.begin() + static_cast<std::ptrdiff_t>(workspace.sorted_count);
+        ASSERT_TRUE(
+            std::is_sorted(workspace.sorted.begin(), kept_end, [strata](const Observation& a, const Observation& b) {
+              if (strata > 1 && a.stratum != b.stratum) {
+                return a.stratum < b.stratum;
+              }
+              return a.time < b.time;
+            }));
         for (int s = 0; s < strata; ++s) {
           SCOPED_TRACE("size " + std::to_string(size) + " stratum " + std::to_string(s));
           expect_same_rows(tables[s].rows, brute_force_rows(observations, s));
@@ -463,9 +466,9 @@ TEST(EventTables, SkewedTimesStillSorted) {
 TEST(EventTables, ObservationsAfterTheLastEventStillCount) {
   std::vector<Observation> observations;
   for (int i = 0; i < 60; ++i) {
-    observations.push_back(patient(1.0 + i, i % 2, i % 3 == 0 ? 1 : 0, 0));   // events up to time 58
-    observations.push_back(patient(100.0 + i, i % 2, 0, 1));                 // censored after all events
-    observations.push_back(patient(59.0 + i, (i + 1) % 2, i == 0 ? 1 : 0, 2)); // one event, at 59, the last
+    observations.push_back(patient(1.0 + i, i % 2, i % 3 == 0 ? 1 : 0, 0));     // events up to time 58
+    observations.push_back(patient(100.0 + i, i % 2, 0, 1));                    // censored after all events
+    observations.push_back(patient(59.0 + i, (i + 1) % 2, i == 0 ? 1 : 0, 2));  // one event, at 59, the last
   }
   StatisticsWorkspace workspace;
   const auto tables = build_event_tables(observations, 3, workspace);
@@ -677,7 +680,7 @@ TEST(Properties, ALandmarkIsReachedWhenEachArmIsFollowedToItOrItsCurveIsZero) {
   const std::vector<Observation> all_died{patient(3, 0, 1), patient(10, 0, 0), patient(2, 1, 1), patient(4, 1, 1)};
   tables = build_event_tables(all_died, 1, workspace);
   EXPECT_TRUE(reaches_landmark(all_died, tables[0], 9.0, 1));
-  EXPECT_FALSE(reaches_landmark(all_died, tables[0], 9.0, 2));  // control has only one at risk at 9
+  EXPECT_FALSE(reaches_landmark(all_died, tables[0], 9.0, 2));   // control has only one at risk at 9
   EXPECT_FALSE(reaches_landmark(all_died, tables[0], 11.0, 1));  // control is not followed that long
 }
 

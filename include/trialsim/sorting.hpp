@@ -115,45 +115,47 @@ bool insertion_sort(std::span<T> items, std::size_t move_budget, Earlier earlier
   return true;
 }
 
-} // namespace sorting_detail
+}  // namespace sorting_detail
 
 //! Scratch space (bucket counts) that distribution_sort needs for `size` items in `groups` groups.
 inline std::size_t distribution_sort_buckets(std::size_t size, std::size_t groups) {
   return size * sorting_detail::BUCKETS_PER_ITEM * groups + 1;
 }
 
-//! Writes `items` into `sorted` ordered by (group(item), time(item)). Times must be
-//! non-negative (buckets span 0 to the latest time); groups must be below `groups`. `buckets` is scratch
-//! space kept by the caller so that the sort allocates nothing once it has grown.
-//! Items with equal keys may come out in any order.
+//! Writes `items` into the first items.size() slots of `sorted` ordered by (group(item),
+//! time(item)), given `latest`, the largest of their times (a caller that has it saves the
+//! pass that would find it). Times must be non-negative (buckets span 0 to the latest time);
+//! groups must be below `groups`. `buckets` is scratch space kept by the caller so that the
+//! sort allocates nothing once it has grown. Items with equal keys may come out in any order.
 template <class T, class TimeOf, class GroupOf>
-void distribution_sort(std::span<const T> items, std::size_t groups, TimeOf time_of, GroupOf group_of,
-                       std::vector<T>& sorted, std::vector<std::uint32_t>& buckets) {
+void distribution_sort(std::span<const T> items, double latest, std::size_t groups, TimeOf time_of, GroupOf group_of,
+                       std::span<T> sorted, std::vector<std::uint32_t>& buckets) {
   using namespace sorting_detail;
+  assert(sorted.size() >= items.size());
   const auto earlier = [&](const T& a, const T& b) {
     const auto group_a = group_of(a);
     const auto group_b = group_of(b);
     return group_a != group_b ? group_a < group_b : time_of(a) < time_of(b);
   };
   const std::size_t size = items.size();
-  sorted.resize(size);
+  const std::span<T> out = sorted.first(size);
   if (size < SMALL_INPUT) {
-    std::copy(items.begin(), items.end(), sorted.begin());
-    insertion_sort(std::span<T>(sorted), SIZE_MAX, earlier);
+    std::copy(items.begin(), items.end(), out.begin());
+    insertion_sort(out, SIZE_MAX, earlier);
     return;
   }
 #ifndef NDEBUG
   for (const T& item : items) {
     assert(time_of(item) >= 0.0);  // non-negative, not NaN
+    assert(time_of(item) <= latest);
     assert(static_cast<std::size_t>(group_of(item)) < groups);
   }
 #endif
-  const double latest = largest(items, time_of);
   const std::size_t buckets_per_group = size * BUCKETS_PER_ITEM;
   const double scale = static_cast<double>(buckets_per_group) / latest;
   if (!(latest > 0.0 && std::isfinite(latest) && std::isfinite(scale))) {  // all zero, or not finite
-    std::copy(items.begin(), items.end(), sorted.begin());
-    std::sort(sorted.begin(), sorted.end(), earlier);
+    std::copy(items.begin(), items.end(), out.begin());
+    std::sort(out.begin(), out.end(), earlier);
     return;
   }
   const auto bucket_of = [&](const T& item) {
@@ -166,10 +168,20 @@ void distribution_sort(std::span<const T> items, std::size_t groups, TimeOf time
   buckets.assign(distribution_sort_buckets(size, groups), 0);
   visit_halves_in_turn(items, [&](const T& item) { ++buckets[bucket_of(item) + 1]; });
   prefix_sums(std::span<std::uint32_t>(buckets.data(), bucket_count));
-  visit_halves_in_turn(items, [&](const T& item) { sorted[buckets[bucket_of(item)]++] = item; });
-  if (!insertion_sort(std::span<T>(sorted), MOVES_PER_ITEM * size, earlier)) {
-    std::sort(sorted.begin(), sorted.end(), earlier);
+  visit_halves_in_turn(items, [&](const T& item) { out[buckets[bucket_of(item)]++] = item; });
+  if (!insertion_sort(out, MOVES_PER_ITEM * size, earlier)) {
+    std::sort(out.begin(), out.end(), earlier);
   }
+}
+
+//! Writes `items` into `sorted` (resized to them) ordered by (group(item), time(item)).
+template <class T, class TimeOf, class GroupOf>
+void distribution_sort(std::span<const T> items, std::size_t groups, TimeOf time_of, GroupOf group_of,
+                       std::vector<T>& sorted, std::vector<std::uint32_t>& buckets) {
+  sorted.resize(items.size());
+  // The largest time is only needed (for the buckets' width) when the input is not small.
+  const double latest = items.size() < sorting_detail::SMALL_INPUT ? 0.0 : sorting_detail::largest(items, time_of);
+  distribution_sort(items, latest, groups, time_of, group_of, std::span<T>(sorted), buckets);
 }
 
 //! The k-th smallest of a set of non-negative times, for several k, without sorting
@@ -177,7 +189,7 @@ void distribution_sort(std::span<const T> items, std::size_t groups, TimeOf time
 //! does, but without its insertion pass), and each query then selects among the few
 //! times of the one bucket that holds its rank.
 class OrderStatistics {
-public:
+ public:
   //! Distributes `times`, whose largest element is `latest` (allocating nothing once the
   //! scratch space has grown).
   void reset(std::span<const double> times, double latest) {
@@ -220,10 +232,10 @@ public:
     return *nth;
   }
 
-private:
+ private:
   std::size_t buckets_ = 0;
   std::vector<double> bucketed_;     // the times, bucket by bucket
   std::vector<std::uint32_t> ends_;  // after reset: the first slot of each bucket, then the size
 };
 
-} // namespace trialsim
+}  // namespace trialsim

@@ -18,17 +18,20 @@
 namespace trialsim {
 namespace {
 
-// Observations by time, within strata when the tables are stratified (one
-// contiguous run of observations per stratum).
-void sort_observations(std::span<const Observation> observations, int strata, StatisticsWorkspace& workspace) {
+// The kept observations, whose latest time is `latest`, into the first slots of
+// workspace.sorted by time, within strata when the tables are stratified (one contiguous run
+// of observations per stratum).
+void sort_observations(std::span<const Observation> observations, double latest, int strata,
+                       StatisticsWorkspace& workspace) {
   const auto time_of = [](const Observation& observation) { return observation.time; };
+  const std::span<Observation> sorted(workspace.sorted);
   if (strata == 1) {
-    distribution_sort(observations, 1, time_of, [](const Observation&) { return 0; }, workspace.sorted,
-                      workspace.sort_buckets);
+    distribution_sort(
+        observations, latest, 1, time_of, [](const Observation&) { return 0; }, sorted, workspace.sort_buckets);
   } else {
-    distribution_sort(observations, static_cast<std::size_t>(strata), time_of,
-                      [](const Observation& observation) { return observation.stratum; }, workspace.sorted,
-                      workspace.sort_buckets);
+    distribution_sort(
+        observations, latest, static_cast<std::size_t>(strata), time_of,
+        [](const Observation& observation) { return observation.stratum; }, sorted, workspace.sort_buckets);
   }
 }
 
@@ -85,23 +88,40 @@ void fill_table(std::span<const Observation> observations, const EventTotals& to
   table.single_events = table.rows.size() == static_cast<std::size_t>(totals.events);
 }
 
-// Counts every observation into its stratum's totals and keeps, in `kept`, those at
-// or before the last event time of all strata: only they can change a risk set
-// between two events (in the default design this leaves out the patients censored
-// at the end of follow-up, nearly half). Returns the number kept. Branch-free: the
-// event flag is a coin toss.
-std::size_t keep_until_last_event(std::span<const Observation> observations, std::span<EventTotals> totals,
-                                  std::vector<Observation>& kept) {
-  const double last_event = sorting_detail::largest(
-      observations, [](const Observation& observation) { return observation.time * observation.event; });  // times are finite
-  kept.resize(observations.size());
-  std::size_t count = 0;
-  for (const Observation& observation : observations) {
-    EventTotals& total = totals[totals.size() == 1 ? 0 : observation.stratum];
+// Counts every observation into its stratum's totals, and returns the last event time of
+// all strata (0 without events). Branch-free, as the event flag is a coin toss, with four
+// running maxima as sorting_detail::largest keeps them; with one stratum the totals are kept
+// in registers rather than updated through memory, where each update would wait for the
+// store of the one before.
+template <bool STRATIFIED>
+double count_totals(std::span<const Observation> observations, std::span<EventTotals> totals) {
+  EventTotals one;
+  double last[4] = {0.0, 0.0, 0.0, 0.0};
+  const auto count = [&](const Observation& observation, double& last_event) {
+    EventTotals& total = STRATIFIED ? totals[observation.stratum] : one;
     ++total.patients;
     total.treatment_patients += observation.arm;
     total.events += observation.event;
     total.treatment_events += observation.arm * observation.event;
+    last_event = std::max(last_event, observation.time * observation.event);  // times are finite
+  };
+  const std::size_t size = observations.size();
+  std::size_t i = 0;
+  for (; i + 4 <= size; i += 4) {
+    for (std::size_t lane = 0; lane < 4; ++lane) count(observations[i + lane], last[lane]);
+  }
+  for (; i < size; ++i) count(observations[i], last[0]);
+  if (!STRATIFIED) totals[0] = one;
+  return std::max(std::max(last[0], last[1]), std::max(last[2], last[3]));
+}
+
+// Copies into `kept` the observations at or before `last_event`: only they can change a risk
+// set between two events (in the default design this leaves out the patients censored at the
+// end of follow-up, nearly half), so only they are sorted. Returns their number. Branch-free:
+// every observation is written to the next free slot, which only a kept one keeps.
+std::size_t keep_until(std::span<const Observation> observations, double last_event, std::span<Observation> kept) {
+  std::size_t count = 0;
+  for (const Observation& observation : observations) {
     kept[count] = observation;
     count += observation.time <= last_event ? 1 : 0;
   }
@@ -112,8 +132,10 @@ std::size_t keep_until_last_event(std::span<const Observation> observations, std
 
 void StatisticsWorkspace::reserve(std::size_t observations, int strata) {
   const auto table_count = static_cast<std::size_t>(strata);
-  kept.reserve(observations);
-  sorted.reserve(observations);
+  if (sorted.size() < observations) {
+    sorted.resize(observations);
+    kept.resize(observations);
+  }
   sort_buckets.reserve(distribution_sort_buckets(observations, table_count));
   totals.reserve(table_count);
   if (tables.size() < table_count) {
@@ -139,11 +161,20 @@ std::span<const EventTable> build_event_tables(std::span<const Observation> obse
   assert(observations.empty() || observations.data() != workspace.sorted.data());
   assert(observations.empty() || observations.data() != workspace.kept.data());
 
+  // Grown, never shrunk: a vector resized down and up again would fill the new slots each time.
+  if (workspace.sorted.size() < observations.size()) {
+    workspace.sorted.resize(observations.size());
+    workspace.kept.resize(observations.size());
+  }
   workspace.totals.assign(table_count, EventTotals{});
-  const std::size_t kept = keep_until_last_event(observations, workspace.totals, workspace.kept);
-  // The unstratified table takes everyone, whatever their stratum.
-  sort_observations(std::span<const Observation>(workspace.kept.data(), kept), strata, workspace);
-  const std::span<const Observation> sorted = workspace.sorted;
+  const double last_event = strata == 1 ? count_totals<false>(observations, workspace.totals)
+                                        : count_totals<true>(observations, workspace.totals);
+  const std::size_t kept = keep_until(observations, last_event, workspace.kept);
+  // The unstratified table takes everyone, whatever their stratum. The kept observations'
+  // latest time is the last event's.
+  sort_observations(std::span<const Observation>(workspace.kept.data(), kept), last_event, strata, workspace);
+  workspace.sorted_count = kept;
+  const std::span<const Observation> sorted(workspace.sorted.data(), kept);
   if (strata == 1) {
     fill_table(sorted, workspace.totals[0], tables[0]);
     return tables;
