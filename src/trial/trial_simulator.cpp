@@ -2,6 +2,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "trialsim/double_pair.hpp"
 #include "trialsim/sorting.hpp"
@@ -38,12 +39,12 @@ struct Censored {
 // (entry + follow-up), so that the cut at an event-driven look sees the event that fired it.
 // The choice is a bit mask rather than a branch: whether a patient is complete at an
 // interim cut is a coin toss.
-Censored observe(const TrialWorkspace& w, std::size_t p, double cut_time) {
-  const bool complete = w.entry[p] + w.follow_up[p] <= cut_time;
+Censored observe(double entry, double follow_up, std::uint8_t status, double cut_time) {
+  const bool complete = entry + follow_up <= cut_time;
   const std::uint64_t keep_follow_up = std::uint64_t{0} - static_cast<std::uint64_t>(complete);
-  const std::uint64_t time = (std::bit_cast<std::uint64_t>(w.follow_up[p]) & keep_follow_up) |
-                             (std::bit_cast<std::uint64_t>(cut_time - w.entry[p]) & ~keep_follow_up);
-  return {std::bit_cast<double>(time), static_cast<std::uint8_t>(w.status[p] & static_cast<std::uint8_t>(complete))};
+  const std::uint64_t time = (std::bit_cast<std::uint64_t>(follow_up) & keep_follow_up) |
+                             (std::bit_cast<std::uint64_t>(cut_time - entry) & ~keep_follow_up);
+  return {std::bit_cast<double>(time), static_cast<std::uint8_t>(status & static_cast<std::uint8_t>(complete))};
 }
 
 }  // namespace
@@ -217,44 +218,57 @@ void TrialSimulator::complete_patients(Source& source, TrialWorkspace& w) const 
   } else {
     std::fill(w.analysed.begin(), w.analysed.end(), std::uint8_t{1});
   }
-  // The Exp(1) draws (in follow_up itself when drawn from the trial's own stream), then their event times.
+  // The Exp(1) draws (in follow_up itself when drawn from the trial's own stream), then their
+  // event times, censored by the end of fixed follow-up and by loss to follow-up, which is a
+  // property of the arm the patient was assigned to. Without dropout the censoring is done in
+  // the pass that computes the event times (one pass over the patients rather than two), by a
+  // constant censoring time, so it draws and tests nothing per patient. The arrays are used
+  // through local pointers: byte stores may alias anything, and would otherwise make the
+  // loops reload each vector's data pointer.
   const double* draws = source.events().data();
-  if (constant_hazards_.empty()) {
-    for (std::size_t i = 0; i < n; ++i) {
-      w.follow_up[i] = survival_[w.stratum[i]][w.received[i]].event_time(draws[i]);
+  double* follow_up = w.follow_up.data();
+  std::uint8_t* status = w.status.data();
+  const std::uint16_t* stratum = w.stratum.data();
+  const std::uint8_t* received = w.received.data();
+  const double fixed = design_.fixed_follow_up.value_or(INFINITE_TIME);
+  const auto censor = [follow_up, status](std::size_t i, double event, double censor_time) {
+    status[i] = event <= censor_time ? 1 : 0;
+    follow_up[i] = std::min(event, censor_time);
+  };
+  const auto event_times = [&](auto censor_now) {
+    const auto store = [&](std::size_t i, double event) {
+      if constexpr (decltype(censor_now)::value) {
+        censor(i, event, fixed);
+      } else {
+        follow_up[i] = event;
+      }
+    };
+    if (constant_hazards_.empty()) {
+      for (std::size_t i = 0; i < n; ++i) store(i, survival_[stratum[i]][received[i]].event_time(draws[i]));
+      return;
     }
-  } else {
     // Every law exponential: the division event_time makes, two patients to an instruction.
     const double* hazards = constant_hazards_.data();
-    const auto hazard_of = [&](std::size_t i) { return hazards[2 * w.stratum[i] + w.received[i]]; };
+    const auto hazard_of = [&](std::size_t i) { return hazards[2 * stratum[i] + received[i]]; };
     std::size_t i = 0;
     for (; i + 2 <= n; i += 2) {
       const DoublePair pair = {draws[i], draws[i + 1]};
       const DoublePair times = pair / DoublePair{hazard_of(i), hazard_of(i + 1)};
-      w.follow_up[i] = times[0];
-      w.follow_up[i + 1] = times[1];
+      store(i, times[0]);
+      store(i + 1, times[1]);
     }
-    if (i < n) w.follow_up[i] = draws[i] / hazard_of(i);
-  }
-  // Censoring by the end of fixed follow-up and by loss to follow-up, which is a
-  // property of the arm the patient was assigned to. Without dropout the loop is
-  // instantiated with a constant censoring time, so it draws and tests nothing per patient.
-  const double fixed = design_.fixed_follow_up.value_or(INFINITE_TIME);
-  const auto censor_all = [&w, n](auto censor_of) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const double censor = censor_of(i);
-      const double event = w.follow_up[i];
-      w.status[i] = event <= censor ? 1 : 0;
-      w.follow_up[i] = std::min(event, censor);
-    }
+    if (i < n) store(i, draws[i] / hazard_of(i));
   };
   if (!has_dropout_[CONTROL] && !has_dropout_[TREATMENT]) {
-    censor_all([fixed](std::size_t) { return fixed; });
-  } else {
-    censor_all([&](std::size_t i) {
-      const int assigned = w.assigned[i];
-      return has_dropout_[assigned] ? std::min(dropout_[assigned].event_time(source.dropout()), fixed) : fixed;
-    });
+    event_times(std::true_type{});
+    return;
+  }
+  event_times(std::false_type{});
+  const std::uint8_t* assigned = w.assigned.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    const int arm = assigned[i];
+    const double censor_time = has_dropout_[arm] ? std::min(dropout_[arm].event_time(source.dropout()), fixed) : fixed;
+    censor(i, follow_up[i], censor_time);
   }
 }
 
@@ -270,15 +284,26 @@ double TrialSimulator::data_end(const TrialWorkspace& w) const {
 
 OrderStatistics& TrialSimulator::event_calendar(TrialWorkspace& w) const {
   if (w.event_calendar_ready) return w.event_order;
-  // Written without a branch on the status, which is a coin toss per patient.
+  // Written without a branch on the status, which is a coin toss per patient; the latest
+  // event time (at least 0, as sorting_detail::largest gives it) in the same pass.
   const std::size_t n = w.entry.size();
+  const double* entry = w.entry.data();
+  const double* follow_up = w.follow_up.data();
+  const std::uint8_t* status = w.status.data();
+  const std::uint8_t* analysed = w.analysed.data();
+  double* calendar = w.event_calendar.data();
   std::size_t events = 0;
+  double latest = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
-    w.event_calendar[events] = w.entry[i] + w.follow_up[i];
-    events += w.status[i] & w.analysed[i];
+    const double t = entry[i] + follow_up[i];
+    const std::uint8_t event = status[i] & analysed[i];
+    calendar[events] = t;
+    events += event;
+    // Masked rather than multiplied: 0 * an infinite time (no event) would be NaN.
+    const std::uint64_t mask = std::uint64_t{0} - event;
+    latest = std::max(latest, std::bit_cast<double>(std::bit_cast<std::uint64_t>(t) & mask));
   }
-  const std::span<const double> calendar(w.event_calendar.data(), events);
-  w.event_order.reset(calendar, sorting_detail::largest(calendar, [](double t) { return t; }));
+  w.event_order.reset(std::span<const double>(calendar, events), latest);
   w.event_calendar_ready = true;
   return w.event_order;
 }
@@ -329,23 +354,30 @@ void TrialSimulator::cut(int look, double time, TrialWorkspace& w, LookOutcome& 
   const auto enrolled =
       static_cast<std::size_t>(std::upper_bound(w.entry.begin(), w.entry.begin() + population, time) - w.entry.begin());
   // Written without branches: every patient is written to the next free slot, which
-  // only an analysed patient keeps; events and arms are 0/1, so counts are sums.
+  // only an analysed patient keeps; events and arms are 0/1, so counts are sums. The
+  // arrays are read through local pointers: the byte stores into the observations may alias
+  // anything, and would otherwise make the loop reload each vector's data pointer.
   Observation* observations = w.observations.data();
+  const double* entry = w.entry.data();
+  const double* follow_up = w.follow_up.data();
+  const std::uint8_t* status = w.status.data();
+  const std::uint8_t* kept = w.analysed.data();
+  const std::uint16_t* stratum = w.stratum.data();
+  const bool stratified = table_strata_ > 1;
   const std::uint8_t* arm = design_.as_treated ? w.received.data() : w.assigned.data();
   std::size_t analysed = 0;
   std::int32_t events = 0;
   std::int32_t treatment_events = 0;
   for (std::size_t p = 0; p < enrolled; ++p) {
-    const Censored seen = observe(w, p, time);
+    const Censored seen = observe(entry[p], follow_up[p], status[p], time);
     Observation& o = observations[analysed];
     o.arm = arm[p];
-    o.stratum = table_strata_ > 1 ? w.stratum[p] : 0;
+    o.stratum = stratified ? stratum[p] : 0;
     o.event = seen.event;
     o.time = seen.time;
-    const std::uint8_t kept = w.analysed[p];
-    events += seen.event & kept;
-    treatment_events += seen.event & arm[p] & kept;
-    analysed += kept;
+    events += seen.event & kept[p];
+    treatment_events += seen.event & arm[p] & kept[p];
+    analysed += kept[p];
   }
   w.observed = analysed;
   outcome.events[CONTROL] = events - treatment_events;
@@ -579,7 +611,7 @@ PatientRecords TrialSimulator::patients(std::uint64_t replicate) const {
       const auto population = static_cast<std::size_t>(population_size(look));
       for (std::size_t p = 0; p < population && w.entry[p] <= o.time; ++p) {
         if (!w.analysed[p]) continue;
-        const Censored seen = observe(w, p, o.time);
+        const Censored seen = observe(w.entry[p], w.follow_up[p], w.status[p], o.time);
         status[p] = seen.event;
         time[p] = seen.time;
       }
