@@ -1,5 +1,6 @@
 #include <cassert>
 
+#include "trialsim/double_pair.hpp"
 #include "trialsim/model.hpp"
 
 namespace trialsim {
@@ -42,34 +43,44 @@ void ArrivalProcess::sample(RandomStream& arrivals, std::vector<double>& entry) 
     return;
   }
   // Gaps of a unit-rate Poisson process mapped through Lambda^-1 (time change).
-  // Arrivals are ascending, so the period index only moves forward.
-  // The gaps first, then their running sums, then each run of sums that falls in one
-  // period mapped in a loop of its own (constant from, cumulative and rate: the
-  // divisions go two or four to an instruction), all in place.
+  // Arrivals are ascending, so the period index only moves forward. The gaps first, then
+  // in one pass their running sums and each sum mapped into its period: the chain of
+  // additions, one after the other, then overlaps the mapping's divisions instead of
+  // preceding them. Two sums at a time share one division instruction when they fall in
+  // the same period (nearly always); a pair that straddles a period's start is mapped one
+  // by one. Each sum is mapped by the same operations either way.
   arrivals.exponentials(entry);
-  double g = 0.0;
-  for (double& t : entry) {
-    g += t;
-    t = g;
-  }
-  std::size_t k = 0;
   const std::size_t last = from_.size() - 1;
-  for (std::size_t i = 0; i < entry.size();) {
-    while (k < last && cumulative_at_from_[k + 1] <= entry[i]) ++k;
+  std::size_t k = 0;
+  // Period k's start on the cumulative scale, its own start and its rate.
+  const auto enter_period_of = [&](double g) {
+    while (k < last && cumulative_at_from_[k + 1] <= g) ++k;
     while (rate_[k] <= 0.0 && k < last) ++k;
-    // The sums below the next period's start stay in period k.
-    std::size_t end = i + 1;
-    if (k < last) {
-      while (end < entry.size() && entry[end] < cumulative_at_from_[k + 1]) ++end;
+  };
+  const auto in_period = [&](double g) { return k == last || g < cumulative_at_from_[k + 1]; };
+  const auto map = [&](double g) {
+    enter_period_of(g);
+    return from_[k] + (g - cumulative_at_from_[k]) / rate_[k];
+  };
+  enter_period_of(0.0);
+  double g = 0.0;
+  const std::size_t n = entry.size();
+  std::size_t i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const double first = g + entry[i];
+    const double second = first + entry[i + 1];
+    g = second;
+    if (in_period(second)) [[likely]] {
+      const DoublePair sums = {first, second};
+      const DoublePair times = from_[k] + (sums - cumulative_at_from_[k]) / rate_[k];
+      entry[i] = times[0];
+      entry[i + 1] = times[1];
     } else {
-      end = entry.size();
+      entry[i] = map(first);
+      entry[i + 1] = map(second);
     }
-    const double from = from_[k];
-    const double cumulative = cumulative_at_from_[k];
-    const double rate = rate_[k];
-    for (std::size_t j = i; j < end; ++j) entry[j] = from + (entry[j] - cumulative) / rate;
-    i = end;
   }
+  if (i < n) entry[i] = map(g + entry[i]);
 }
 
-} // namespace trialsim
+}  // namespace trialsim
