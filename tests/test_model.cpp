@@ -33,10 +33,12 @@ double sampled_probability(const SurvivalDistribution& d, double t, std::uint64_
   return static_cast<double>(below) / DRAWS;
 }
 
-double binomial_se(double p, int n) { return std::sqrt(p * (1 - p) / n); }
+double binomial_se(double p, int n) {
+  return std::sqrt(p * (1 - p) / n);
+}
 
 void expect_sampled_probability(const SurvivalDistribution& d, double t, double expected) {
-  const double se = binomial_se(expected, DRAWS); // e.g. p = 0.6: SE 0.0011
+  const double se = binomial_se(expected, DRAWS);  // e.g. p = 0.6: SE 0.0011
   EXPECT_NEAR(sampled_probability(d, t), expected, 4 * se) << "t = " << t;
 }
 
@@ -56,7 +58,7 @@ SurvivalModel landmarks_model(const std::vector<double>& times, const std::vecto
   return m;
 }
 
-} // namespace
+}  // namespace
 
 TEST(SurvivalDistribution, ExponentialEventProbabilityAtLandmark) {
   // DanGer Shock control arm: 60% mortality at 180 days, hazard -ln(0.4)/180.
@@ -87,7 +89,7 @@ TEST(SurvivalDistribution, WeibullMedian) {
   SurvivalModel m;
   m.base.family = BaseHazard::Family::weibull;
   m.base.weibull_shape = 0.6;
-  m.base.weibull_scale = 60 / std::pow(std::log(2.0), 1 / 0.6); // median 60
+  m.base.weibull_scale = 60 / std::pow(std::log(2.0), 1 / 0.6);  // median 60
   const SurvivalDistribution d(m);
   EXPECT_NEAR(d.survival(60), 0.5, 1e-14);
   expect_sampled_probability(d, 60, 0.5);
@@ -172,6 +174,33 @@ TEST(ArrivalProcess, SkipsPeriodsWithoutRecruitment) {
   EXPECT_GE(entry.front(), 100.0);
 }
 
+// The pass that maps the running sums two at a time must give each arrival exactly what
+// Lambda^-1 of its sum gives alone (time_of_cumulative, one sum at a time): short periods so
+// that pairs straddle period starts, periods without recruitment, odd and even sizes.
+TEST(ArrivalProcess, SampleIsLambdaInverseOfEachRunningSum) {
+  const std::vector<std::vector<RatePeriod>> schedules = {
+      {{0, 0.041}, {2190, 0.164}},
+      {{0, 0.5}, {3, 2.0}, {4, 0.0}, {6, 1.5}, {7, 0.25}, {15, 3.0}},
+      {{0, 0.0}, {10, 1.0}, {11, 0.0}, {12, 4.0}},
+  };
+  for (std::size_t s = 0; s < schedules.size(); ++s) {
+    const ArrivalProcess process(schedules[s]);
+    for (std::size_t size : {1, 2, 7, 40, 41}) {
+      RandomStream stream(9, 0, StreamId::arrival);
+      stream.start(s);
+      std::vector<double> entry(size);
+      process.sample(stream, entry);
+      stream.start(s);
+      double sum = 0.0;
+      for (std::size_t i = 0; i < size; ++i) {
+        sum += stream.exponential();
+        ASSERT_EQ(entry[i], process.time_of_cumulative(sum))
+            << "schedule " << s << ", size " << size << ", arrival " << i;
+      }
+    }
+  }
+}
+
 TEST(Allocator, PermutedBlocksBalanceEveryBlock) {
   Allocation allocation;
   allocation.block_size = 4;
@@ -203,13 +232,13 @@ TEST(Allocator, UnequalRatioAndSimpleRandomisation) {
   for (int i = 0; i < 600; ++i) treatment += blocks.draw_arm(0, stream);
   EXPECT_EQ(treatment, 400);
 
-  allocation.block_size = 0; // simple randomisation: Binomial(n, 2/3)
+  allocation.block_size = 0;  // simple randomisation: Binomial(n, 2/3)
   Allocator simple(allocation);
   constexpr int N = 300000;
   treatment = 0;
   stream.start(1);
   for (int i = 0; i < N; ++i) treatment += simple.draw_arm(0, stream);
-  EXPECT_NEAR(static_cast<double>(treatment) / N, 2.0 / 3, 4 * binomial_se(2.0 / 3, N)); // SE 0.00086
+  EXPECT_NEAR(static_cast<double>(treatment) / N, 2.0 / 3, 4 * binomial_se(2.0 / 3, N));  // SE 0.00086
 }
 
 TEST(Allocator, StrataFollowPrevalencesAndBalanceWithin) {
@@ -231,7 +260,7 @@ TEST(Allocator, StrataFollowPrevalencesAndBalanceWithin) {
     // Within a stratum the imbalance never exceeds half a block.
     ASSERT_LE(std::abs(2 * treatment[s] - total[s]), 4);
   }
-  EXPECT_NEAR(static_cast<double>(anterior) / N, 0.72, 4 * binomial_se(0.72, N)); // SE 0.001
+  EXPECT_NEAR(static_cast<double>(anterior) / N, 0.72, 4 * binomial_se(0.72, N));  // SE 0.001
 }
 
 TEST(RandomStream, IsAPureFunctionOfSeedScenarioStreamAndReplicate) {
