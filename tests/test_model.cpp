@@ -220,6 +220,37 @@ TEST(Allocator, PermutedBlocksBalanceEveryBlock) {
   }
 }
 
+// assign's loops for one stratum (two patients to each 64-bit word, and blocks of two one
+// word each) must give exactly the arms that draw_arm gives patient by patient from the same
+// stream: block sizes 2, 4 and 3, ratios 1:1, 2:1 and 1:2, odd and even sample sizes.
+TEST(Allocator, AssignDrawsWhatDrawArmDraws) {
+  for (const int block_size : {2, 4, 3}) {
+    for (const std::array<int, 2> ratio : {std::array<int, 2>{1, 1}, {2, 1}, {1, 2}}) {
+      Allocation allocation;
+      allocation.ratio = ratio;
+      allocation.block_size = block_size;
+      allocation.strata = {{"all", 1.0}};
+      for (const std::size_t n : {1, 2, 9, 360}) {
+        Allocator fast(allocation);
+        Allocator one_by_one(allocation);
+        RandomStream strata(3, 0, StreamId::stratum);
+        RandomStream stream(3, 0, StreamId::allocation);
+        RandomStream reference(3, 0, StreamId::allocation);
+        stream.start(n);
+        reference.start(n);
+        std::vector<std::uint16_t> stratum(n);
+        std::vector<std::uint8_t> arm(n);
+        fast.assign(strata, stream, stratum, arm);
+        for (std::size_t i = 0; i < n; ++i) {
+          ASSERT_EQ(arm[i], one_by_one.draw_arm(0, reference)) << "block " << block_size << ", ratio " << ratio[0]
+                                                               << ":" << ratio[1] << ", n " << n << ", patient " << i;
+        }
+        EXPECT_EQ(stream.bits32(), reference.bits32());  // both streams left at the same place
+      }
+    }
+  }
+}
+
 TEST(Allocator, UnequalRatioAndSimpleRandomisation) {
   Allocation allocation;
   allocation.ratio = {1, 2};

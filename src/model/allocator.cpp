@@ -19,7 +19,7 @@ Allocator::Allocator(const Allocation& allocation)
     cumulative_prevalence_.push_back(cumulative);
   }
   if (cumulative_prevalence_.empty()) cumulative_prevalence_.push_back(1.0);
-  cumulative_prevalence_.back() = 1.0; // guard against rounding in the sum
+  cumulative_prevalence_.back() = 1.0;  // guard against rounding in the sum
   blocks_.resize(cumulative_prevalence_.size());
 }
 
@@ -41,8 +41,8 @@ int Allocator::draw_arm(int stratum, RandomStream& allocation) {
   // slots is the same as a uniformly random permutation of the block.
   Block& block = blocks_[stratum];
   if (block.total_left == 0) block = Block{block_controls_, block_size_};
-  const bool control = allocation.below(static_cast<std::uint32_t>(block.total_left)) <
-                       static_cast<std::uint32_t>(block.control_left);
+  const bool control =
+      allocation.below(static_cast<std::uint32_t>(block.total_left)) < static_cast<std::uint32_t>(block.control_left);
   --block.total_left;
   if (control) --block.control_left;
   return control ? CONTROL : TREATMENT;
@@ -82,6 +82,21 @@ void Allocator::assign(RandomStream& strata, RandomStream& allocation, std::span
   RandomStream stream = allocation;
   const std::size_t n = arm.size();
   std::size_t i = 0;
+  if (block_size_ == 2) {
+    // Blocks of two (arms balanced within every pair): each word is one whole block, so the
+    // same two draws need no block counts carried from patient to patient. The first patient
+    // is a control when its draw from the block's 2 slots falls among the block's controls;
+    // the second takes whatever slot is left (its draw from 1 slot is always 0), a control
+    // when one is left.
+    const auto controls = static_cast<std::uint32_t>(block_controls_);
+    for (; i + 1 < n; i += 2) {
+      const std::uint64_t word = stream();
+      const std::uint32_t first_control = RandomStream::below(static_cast<std::uint32_t>(word), 2) < controls ? 1 : 0;
+      const std::uint32_t second_control = controls - first_control > 0 ? 1 : 0;
+      arm[i] = static_cast<std::uint8_t>(first_control ^ 1U);
+      arm[i + 1] = static_cast<std::uint8_t>(second_control ^ 1U);
+    }
+  }
   for (; i + 1 < n; i += 2) {
     const std::uint64_t word = stream();
     arm[i] = next_arm(static_cast<std::uint32_t>(word));
@@ -91,4 +106,4 @@ void Allocator::assign(RandomStream& strata, RandomStream& allocation, std::span
   allocation = stream;
 }
 
-} // namespace trialsim
+}  // namespace trialsim
