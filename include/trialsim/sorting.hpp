@@ -78,6 +78,25 @@ inline void prefix_sums(std::span<std::uint32_t> counts) {
   std::uint32_t total = 0;
 #ifdef __SSE2__
   __m128i before = _mm_setzero_si128();  // the running total, in every lane
+  // Eight at a time, the second group's sums completed by the first group's total before
+  // the running total is added to both: the total then waits for one addition and one
+  // shuffle per eight counts rather than per four.
+  for (; i + 8 <= counts.size(); i += 8) {
+    auto* first = reinterpret_cast<__m128i*>(counts.data() + i);
+    auto* second = reinterpret_cast<__m128i*>(counts.data() + i + 4);
+    __m128i low = _mm_loadu_si128(first);
+    __m128i high = _mm_loadu_si128(second);
+    low = _mm_add_epi32(low, _mm_slli_si128(low, 4));
+    high = _mm_add_epi32(high, _mm_slli_si128(high, 4));
+    low = _mm_add_epi32(low, _mm_slli_si128(low, 8));
+    high = _mm_add_epi32(high, _mm_slli_si128(high, 8));
+    high = _mm_add_epi32(high, _mm_shuffle_epi32(low, _MM_SHUFFLE(3, 3, 3, 3)));
+    low = _mm_add_epi32(low, before);
+    high = _mm_add_epi32(high, before);
+    _mm_storeu_si128(first, low);
+    _mm_storeu_si128(second, high);
+    before = _mm_shuffle_epi32(high, _MM_SHUFFLE(3, 3, 3, 3));
+  }
   for (; i + 4 <= counts.size(); i += 4) {
     auto* group = reinterpret_cast<__m128i*>(counts.data() + i);
     __m128i sums = _mm_loadu_si128(group);
