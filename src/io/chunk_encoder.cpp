@@ -20,22 +20,29 @@ constexpr int COMPRESS = 1, STORE = 0;
 // Planes of bytes whose single-byte entropy is at least this are stored: compressing them
 // would save under 2%.
 constexpr double INCOMPRESSIBLE_BITS_PER_BYTE = 7.85;
-// Bytes of a plane sampled for its entropy (a quarter: the estimate needs hundreds, not all).
-constexpr std::size_t SAMPLE_STRIDE = 4;
+// Bytes of a plane sampled for its entropy: a quarter (the estimate needs hundreds, not all),
+// taken as runs of consecutive bytes. Every k-th byte would see one column of a row of k
+// values only (every other look's NaN of a two-look column would never be sampled); a run
+// spans whole rows (at most MAX_LOOKS x MAX_COMPARED = 60 values).
+constexpr std::size_t SAMPLE_RUN = 64, SAMPLE_PERIOD = 256;
 
 std::uint32_t fold(std::uint32_t sum) {
   return (sum & 0xffffU) + (sum >> 16);
 }
 
-// Whether deflate can shorten `bytes` by more than a trifle, judged from every
-// SAMPLE_STRIDE-th byte (a plane of a chunk has thousands) by their collision entropy
+// Whether deflate can shorten `bytes` by more than a trifle, judged from a sample of them
+// (a plane of a chunk has thousands) by their collision entropy
 // -log2(sum p^2), estimated without bias in sum p^2 (the chance that two sampled bytes
 // agree). It never exceeds the Shannon entropy that Huffman coding can reach, so a plane
 // judged incompressible is; and it takes one logarithm where Shannon's takes one per value.
 bool worth_compressing(std::span<const std::uint8_t> bytes) {
   std::array<std::uint32_t, 256> counts{};
   std::uint64_t sampled = 0;
-  for (std::size_t i = 0; i < bytes.size(); i += SAMPLE_STRIDE, ++sampled) ++counts[bytes[i]];
+  for (std::size_t run = 0; run < bytes.size(); run += SAMPLE_PERIOD) {
+    const std::size_t end = std::min(run + SAMPLE_RUN, bytes.size());
+    for (std::size_t i = run; i < end; ++i) ++counts[bytes[i]];
+    sampled += end - run;
+  }
   if (sampled < 2) return true;
   std::uint64_t agreeing_pairs = 0;
   for (const std::uint64_t count : counts) {

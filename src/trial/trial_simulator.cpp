@@ -284,8 +284,9 @@ double TrialSimulator::data_end(const TrialWorkspace& w) const {
 
 OrderStatistics& TrialSimulator::event_calendar(TrialWorkspace& w) const {
   if (w.event_calendar_ready) return w.event_order;
-  // Written without a branch on the status, which is a coin toss per patient; the latest
-  // event time (at least 0, as sorting_detail::largest gives it) in the same pass.
+  // Written without a branch on the status, which is a coin toss per patient. The latest
+  // event time is found afterwards, four running maxima at a time: one maximum carried from
+  // patient to patient here would make each wait for the one before.
   const std::size_t n = w.entry.size();
   const double* entry = w.entry.data();
   const double* follow_up = w.follow_up.data();
@@ -293,17 +294,12 @@ OrderStatistics& TrialSimulator::event_calendar(TrialWorkspace& w) const {
   const std::uint8_t* analysed = w.analysed.data();
   double* calendar = w.event_calendar.data();
   std::size_t events = 0;
-  double latest = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
-    const double t = entry[i] + follow_up[i];
-    const std::uint8_t event = status[i] & analysed[i];
-    calendar[events] = t;
-    events += event;
-    // Masked rather than multiplied: 0 * an infinite time (no event) would be NaN.
-    const std::uint64_t mask = std::uint64_t{0} - event;
-    latest = std::max(latest, std::bit_cast<double>(std::bit_cast<std::uint64_t>(t) & mask));
+    calendar[events] = entry[i] + follow_up[i];
+    events += status[i] & analysed[i];
   }
-  w.event_order.reset(std::span<const double>(calendar, events), latest);
+  const std::span<const double> times(calendar, events);
+  w.event_order.reset(times, sorting_detail::largest(times, [](double t) { return t; }));
   w.event_calendar_ready = true;
   return w.event_order;
 }
