@@ -16,6 +16,9 @@ namespace {
 // thread that folds the results, so its time is not parallel; shuffle groups the bytes
 // of equal significance, which is what makes doubles and counts compress.
 constexpr unsigned DEFLATE_LEVEL = 1;
+// The filters of every chunked dataset, in pipeline order: what create_raw sets, and what
+// a dataset must have for its whole chunks to be encoded here (ChunkEncoder makes them).
+constexpr H5Z_filter_t CHUNK_PIPELINE[] = {H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE, H5Z_FILTER_FLETCHER32};
 
 herr_t keep_innermost(unsigned position, const H5E_error2_t* error, void* reason) {
   // Walking upward, position 0 is where HDF5 first detected the problem: the most specific reason.
@@ -456,12 +459,11 @@ void RowDataset::find_direct_chunks() {
   const std::string what = "cannot read the storage of " + name_;
   const Handle properties(checked(H5Dget_create_plist(dataset_.id()), what), H5Pclose, "properties of " + name_);
   if (shape_.empty() || H5Pget_layout(properties.id()) != H5D_CHUNKED) return;
-  const H5Z_filter_t pipeline[] = {H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE, H5Z_FILTER_FLETCHER32};
-  if (H5Pget_nfilters(properties.id()) != static_cast<int>(std::size(pipeline))) return;
-  for (unsigned i = 0; i < std::size(pipeline); ++i) {
+  if (H5Pget_nfilters(properties.id()) != static_cast<int>(std::size(CHUNK_PIPELINE))) return;
+  for (unsigned i = 0; i < std::size(CHUNK_PIPELINE); ++i) {
     unsigned flags = 0;
     std::size_t values = 0;
-    if (H5Pget_filter2(properties.id(), i, &flags, &values, nullptr, 0, nullptr, nullptr) != pipeline[i]) return;
+    if (H5Pget_filter2(properties.id(), i, &flags, &values, nullptr, 0, nullptr, nullptr) != CHUNK_PIPELINE[i]) return;
   }
   std::vector<hsize_t> chunk(shape_.size());
   if (H5Pget_chunk(properties.id(), static_cast<int>(chunk.size()), chunk.data()) != static_cast<int>(chunk.size())) {

@@ -128,14 +128,20 @@ std::size_t keep_until(std::span<const Observation> observations, double last_ev
   return count;
 }
 
+// Gives `kept` and `sorted` at least `observations` slots. Grown, never shrunk: a vector
+// resized down and up again would fill the new slots each time.
+void grow_observation_slots(StatisticsWorkspace& workspace, std::size_t observations) {
+  if (workspace.sorted.size() < observations) {
+    workspace.sorted.resize(observations);
+    workspace.kept.resize(observations);
+  }
+}
+
 }  // namespace
 
 void StatisticsWorkspace::reserve(std::size_t observations, int strata) {
   const auto table_count = static_cast<std::size_t>(strata);
-  if (sorted.size() < observations) {
-    sorted.resize(observations);
-    kept.resize(observations);
-  }
+  grow_observation_slots(*this, observations);
   sort_buckets.reserve(distribution_sort_buckets(observations, table_count));
   totals.reserve(table_count);
   if (tables.size() < table_count) {
@@ -161,11 +167,7 @@ std::span<const EventTable> build_event_tables(std::span<const Observation> obse
   assert(observations.empty() || observations.data() != workspace.sorted.data());
   assert(observations.empty() || observations.data() != workspace.kept.data());
 
-  // Grown, never shrunk: a vector resized down and up again would fill the new slots each time.
-  if (workspace.sorted.size() < observations.size()) {
-    workspace.sorted.resize(observations.size());
-    workspace.kept.resize(observations.size());
-  }
+  grow_observation_slots(workspace, observations.size());
   workspace.totals.assign(table_count, EventTotals{});
   const double last_event = strata == 1 ? count_totals<false>(observations, workspace.totals)
                                         : count_totals<true>(observations, workspace.totals);
