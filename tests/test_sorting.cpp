@@ -1,5 +1,5 @@
-// The hot path's sort and order statistics against std::sort, on inputs that
-// stress their buckets: ties, zeros, one far outlier, all equal, tiny sizes.
+// The hot path's sort against std::sort, on inputs that stress its buckets: ties, zeros, one
+// far outlier, all equal, tiny sizes; and the order statistics of the event calendar.
 
 #include <gtest/gtest.h>
 
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "trialsim/event_calendar.hpp"
 #include "trialsim/sorting.hpp"
 
 using namespace trialsim;
@@ -43,15 +44,15 @@ std::vector<std::pair<std::string, std::vector<double>>> cases() {
   return all;
 }
 
-} // namespace
+}  // namespace
 
 TEST(DistributionSort, OrdersLikeStdSort) {
   std::vector<double> sorted;
   std::vector<std::uint32_t> buckets;
   for (const auto& [name, times] : cases()) {
     SCOPED_TRACE(name);
-    distribution_sort(std::span<const double>(times), 1, [](double t) { return t; }, [](double) { return 0; }, sorted,
-                      buckets);
+    distribution_sort(
+        std::span<const double>(times), 1, [](double t) { return t; }, [](double) { return 0; }, sorted, buckets);
     std::vector<double> expected = times;
     std::sort(expected.begin(), expected.end());
     EXPECT_EQ(sorted, expected);
@@ -69,27 +70,70 @@ TEST(DistributionSort, GroupsComeFirstThenTimes) {
   for (double t : exponential_times(500, 4)) items.push_back({t, group(engine)});
   std::vector<Item> sorted;
   std::vector<std::uint32_t> buckets;
-  distribution_sort(std::span<const Item>(items), 4, [](const Item& i) { return i.time; },
-                    [](const Item& i) { return i.group; }, sorted, buckets);
+  distribution_sort(
+      std::span<const Item>(items), 4, [](const Item& i) { return i.time; }, [](const Item& i) { return i.group; },
+      sorted, buckets);
   ASSERT_EQ(sorted.size(), items.size());
   EXPECT_TRUE(std::is_sorted(sorted.begin(), sorted.end(), [](const Item& a, const Item& b) {
     return a.group != b.group ? a.group < b.group : a.time < b.time;
   }));
 }
 
-TEST(OrderStatistics, EveryRankMatchesStdSort) {
-  OrderStatistics order;
-  for (const auto& [name, times] : cases()) {
-    SCOPED_TRACE(name);
-    std::vector<double> expected = times;
-    std::sort(expected.begin(), expected.end());
-    order.reset(times, expected.back());
-    ASSERT_EQ(order.size(), times.size());
-    // Ranks in a scrambled order: a query must not depend on the ones before it.
-    std::vector<std::size_t> ranks(times.size());
-    for (std::size_t k = 0; k < ranks.size(); ++k) ranks[k] = k + 1;
-    std::shuffle(ranks.begin(), ranks.end(), std::mt19937(1));
-    for (std::size_t k : ranks) ASSERT_EQ(order.smallest(k), expected[k - 1]) << "rank " << k;
+// The k-th event of a growing calendar, settled at each next entry, against std::sort of the
+// events at or before that time: patients added in uneven groups, every rank asked in a
+// scrambled order after every settle, with tied times, events at entry (follow-up 0),
+// non-events and excluded patients in among them.
+TEST(EventCalendar, EverySettledRankMatchesStdSort) {
+  for (const bool ties : {false, true}) {
+    SCOPED_TRACE(ties ? "tied times" : "distinct times");
+    std::mt19937 engine(ties ? 5 : 6);
+    constexpr std::size_t PATIENTS = 400;
+    std::vector<double> entry = exponential_times(PATIENTS, 1);
+    std::partial_sum(entry.begin(), entry.end(), entry.begin(), [](double a, double b) { return a + b / 40.0; });
+    std::vector<double> follow_up = exponential_times(PATIENTS, 2);
+    std::vector<std::uint8_t> status(PATIENTS), analysed(PATIENTS);
+    std::bernoulli_distribution event(0.7), kept(0.9), at_entry(0.02);
+    for (std::size_t p = 0; p < PATIENTS; ++p) {
+      if (ties) {
+        entry[p] = std::floor(entry[p] / 25.0) * 25.0;
+        follow_up[p] = std::floor(follow_up[p] / 50.0) * 50.0;
+      }
+      if (at_entry(engine)) follow_up[p] = 0.0;
+      status[p] = event(engine) ? 1 : 0;
+      analysed[p] = kept(engine) ? 1 : 0;
+    }
+    EventCalendar calendar;
+    calendar.reserve(PATIENTS);
+    calendar.clear();
+    std::uniform_int_distribution<std::size_t> group(1, 40);
+    std::size_t completed = 0;
+    while (true) {
+      const std::size_t end = std::min(PATIENTS, completed + group(engine));
+      calendar.add(completed, end, entry.data(), follow_up.data(), status.data(), analysed.data());
+      completed = end;
+      const double next_entry = completed == PATIENTS ? INFINITY : entry[completed];
+      std::vector<double> expected;
+      for (std::size_t p = 0; p < completed; ++p) {
+        const double t = entry[p] + follow_up[p];
+        if (status[p] == 1 && analysed[p] == 1 && t <= next_entry) expected.push_back(t);
+      }
+      std::sort(expected.begin(), expected.end());
+      ASSERT_EQ(calendar.settle(next_entry), expected.size()) << completed << " patients";
+      ASSERT_EQ(calendar.settled(), expected.size());
+      std::vector<std::size_t> ranks(expected.size());
+      std::iota(ranks.begin(), ranks.end(), std::size_t{1});
+      std::shuffle(ranks.begin(), ranks.end(), engine);
+      for (const std::size_t k : ranks) {
+        ASSERT_EQ(calendar.smallest_settled(k), expected[k - 1]) << "rank " << k << " of " << completed << " patients";
+      }
+      if (completed == PATIENTS) break;
+    }
+    std::size_t events = 0;
+    for (std::size_t p = 0; p < PATIENTS; ++p) events += status[p] & analysed[p];
+    EXPECT_EQ(calendar.size(), events);
+    calendar.clear();
+    EXPECT_EQ(calendar.size(), 0u);
+    EXPECT_EQ(calendar.settle(INFINITY), 0u);
   }
 }
 

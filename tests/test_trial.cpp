@@ -3,9 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "trialsim/config.hpp"
 #include "trialsim/engine.hpp"
@@ -28,7 +30,8 @@ arms:
 enrollment:
   sample_size: 360
   rates: [{from: 0, rate: 0.041}, {from: 2190, rate: 0.164}]
-)" + follow_up + "\nanalyses:\n" + analyses + "\n" + extra + R"(
+)" + follow_up + "\nanalyses:\n" +
+                           analyses + "\n" + extra + R"(
 simulation: {replicates: 100, seed: 99}
 )";
   return parse_design(yaml, "trial_test.yaml");
@@ -47,7 +50,7 @@ Simulated simulate(const TrialSimulator& simulator, std::uint64_t replicate) {
   return s;
 }
 
-} // namespace
+}  // namespace
 
 TEST(Trial, CompletedFollowUpLooksHappenWhenThePatientCompletes) {
   const Design design = design_with(FIXED, R"(  - {name: interim, when: {completed_follow_up: 180}}
@@ -70,12 +73,13 @@ TEST(Trial, CompletedFollowUpLooksHappenWhenThePatientCompletes) {
 
 TEST(Trial, EventTriggersCutAtTheEventThatFiresThem) {
   const Design design = design_with("", R"(  - {when: {events: 50}}
-  - {when: {events: 150}})", "test: {sides: 1, alpha: 0.025, boundary: {family: pocock}}");
+  - {when: {events: 150}})",
+                                    "test: {sides: 1, alpha: 0.025, boundary: {family: pocock}}");
   const TrialSimulator simulator(design, plan_boundaries(design));
   for (std::uint64_t r = 0; r < 50; ++r) {
     const Simulated s = simulate(simulator, r);
     const LookOutcome& first = s.outcome.looks[0];
-    EXPECT_EQ(first.events[0] + first.events[1], 50); // continuous times: no ties at the cut
+    EXPECT_EQ(first.events[0] + first.events[1], 50);  // continuous times: no ties at the cut
     EXPECT_TRUE(first.trigger_reached);
     if (first.decision == CONTINUE) {
       EXPECT_EQ(s.outcome.looks[1].events[0] + s.outcome.looks[1].events[1], 150);
@@ -85,7 +89,8 @@ TEST(Trial, EventTriggersCutAtTheEventThatFiresThem) {
 
 TEST(Trial, EnrolledPlusLagAndCombinedTriggers) {
   const Design design = design_with(FIXED, R"(  - {when: {enrolled: 100, lag: 30}}
-  - {when: {time: 4000, completed_follow_up: all, combine: first}})", "test: {information_fractions: [0.3, 1]}");
+  - {when: {time: 4000, completed_follow_up: all, combine: first}})",
+                                    "test: {information_fractions: [0.3, 1]}");
   const TrialSimulator simulator(design, plan_boundaries(design));
   for (std::uint64_t r = 0; r < 50; ++r) {
     const Simulated s = simulate(simulator, r);
@@ -108,7 +113,8 @@ enrollment: {sample_size: 360, rates: [{from: 0, rate: 1}]}
 analyses:
   - {when: {events: 300}}
 simulation: {replicates: 10, seed: 1}
-)", "never.yaml");
+)",
+                                     "never.yaml");
   const TrialSimulator simulator(design, plan_boundaries(design));
   const Simulated s = simulate(simulator, 0);
   const LookOutcome& look = s.outcome.looks[0];
@@ -122,7 +128,8 @@ simulation: {replicates: 10, seed: 1}
 TEST(Trial, PatientRecordsReproduceEveryLookStatisticExactly) {
   // What --keep-patients stores must let an external tool recompute each look.
   const Design design = design_with(FIXED, R"(  - {name: interim, when: {completed_follow_up: 180}}
-  - {name: final, when: {completed_follow_up: all}})", "analysis_population: first_completed");
+  - {name: final, when: {completed_follow_up: all}})",
+                                    "analysis_population: first_completed");
   const TrialSimulator simulator(design, plan_boundaries(design));
   StatisticsWorkspace statistics;
   for (std::uint64_t r = 0; r < 30; ++r) {
@@ -169,24 +176,75 @@ TEST(Trial, EventTimesInvertTheCumulativeHazardOfTheArmReceived) {
     const std::array<SurvivalDistribution, 2> laws{SurvivalDistribution(design.survival[0][CONTROL]),
                                                    SurvivalDistribution(design.survival[0][TREATMENT])};
     for (std::uint64_t r = 0; r < 20; ++r) {
-      const Simulated s = simulate(simulator, r);
+      // Every patient, those after the look included, as --keep-patients stores them.
+      const PatientRecords records = simulator.patients(r);
       RandomStream events(design.simulation.seed, 0, StreamId::event);
       events.start(r);
-      ASSERT_EQ(s.workspace.follow_up.size(), 101u);
+      ASSERT_EQ(records.follow_up.size(), 101u);
       for (std::size_t p = 0; p < 101; ++p) {
-        const double expected = laws[s.workspace.received[p]].event_time(events.exponential());
-        ASSERT_EQ(s.workspace.follow_up[p], expected)
+        const double expected = laws[records.received[p]].event_time(events.exponential());
+        ASSERT_EQ(records.follow_up[p], expected)
             << (piecewise_control ? "piecewise" : "exponential") << ", replicate " << r << ", patient " << p;
-        ASSERT_EQ(s.workspace.status[p], 1);
+        ASSERT_EQ(records.event[p], 1);
       }
     }
   }
 }
 
+TEST(Trial, EventDrivenLooksDrawOnlyThePatientsTheyNeed) {
+  // The looks wait for the 92nd and 184th events (as in configs/danger_shock_event_driven.yaml),
+  // with dropout, crossover and exclusion drawn too. Each look's time is checked against the
+  // events of every patient drawn at once (generate_patients), sorted; the patients a trial
+  // drew are those drawn at once, number for number; and the trials draw fewer than all.
+  const Design design = design_with("", R"(  - {name: interim, when: {events: 92}}
+  - {name: final, when: {events: 184}})",
+                                    "dropout: {control: {exponential: {hazard: 0.0005}}}\n"
+                                    "crossover: {control_to_treatment: 0.1, treatment_to_control: 0}\n"
+                                    "exclusion: 0.05");
+  const TrialSimulator simulator(design, plan_boundaries(design));
+  TrialWorkspace everyone = simulator.make_workspace();
+  int drew_fewer = 0;
+  constexpr int TRIALS = 100;
+  for (std::uint64_t r = 0; r < TRIALS; ++r) {
+    const Simulated s = simulate(simulator, r);
+    simulator.generate_patients(r, everyone);
+    std::vector<double> calendar;
+    for (std::size_t p = 0; p < 360; ++p) {
+      if (everyone.status[p] == 1 && everyone.analysed[p] == 1) {
+        calendar.push_back(everyone.entry[p] + everyone.follow_up[p]);
+      }
+    }
+    std::sort(calendar.begin(), calendar.end());
+    const std::size_t drawn = s.workspace.completed;
+    double last_look = 0.0;
+    for (std::size_t k = 0; k < 2; ++k) {
+      const LookOutcome& look = s.outcome.looks[k];
+      if (look.decision == NOT_PERFORMED) continue;
+      const std::size_t events = k == 0 ? 92 : 184;
+      ASSERT_GE(calendar.size(), events);
+      EXPECT_EQ(look.time, calendar[events - 1]) << "replicate " << r << ", look " << k;
+      last_look = look.time;
+    }
+    // Everyone randomised by the last look is drawn, and drawn as when all are drawn at once.
+    for (std::size_t p = 0; p < 360 && s.workspace.entry[p] <= last_look; ++p) ASSERT_LT(p, drawn);
+    for (std::size_t p = 0; p < drawn; ++p) {
+      ASSERT_EQ(s.workspace.follow_up[p], everyone.follow_up[p]) << "replicate " << r << ", patient " << p;
+      ASSERT_EQ(s.workspace.status[p], everyone.status[p]);
+      ASSERT_EQ(s.workspace.received[p], everyone.received[p]);
+      ASSERT_EQ(s.workspace.analysed[p], everyone.analysed[p]);
+    }
+    drew_fewer += drawn < 360 ? 1 : 0;
+  }
+  // About 225 of the 360 patients are randomised by the final look (DANGER_SHOCK.md's
+  // event-driven variant): a trial that needs every patient is rare.
+  EXPECT_GT(drew_fewer, TRIALS * 9 / 10);
+}
+
 TEST(Trial, CrossoverAndExclusionHappenAtTheirRates) {
   // 200 trials x 360 patients = 72,000 patients; SE of a proportion p: sqrt(p (1 - p) / 72000).
-  const Design design = design_with(FIXED, "  - {when: {completed_follow_up: all}}",
-                                    "crossover: {control_to_treatment: 0.1, treatment_to_control: 0.05}\nexclusion: 0.2");
+  const Design design =
+      design_with(FIXED, "  - {when: {completed_follow_up: all}}",
+                  "crossover: {control_to_treatment: 0.1, treatment_to_control: 0.05}\nexclusion: 0.2");
   const TrialSimulator simulator(design, plan_boundaries(design));
   double crossed[2] = {0, 0}, assigned[2] = {0, 0}, excluded = 0, total = 0;
   for (std::uint64_t r = 0; r < 200; ++r) {

@@ -15,6 +15,7 @@
 
 #include "trialsim/boundaries.hpp"
 #include "trialsim/design.hpp"
+#include "trialsim/event_calendar.hpp"
 #include "trialsim/model.hpp"
 #include "trialsim/monitoring.hpp"
 #include "trialsim/outcome.hpp"
@@ -69,13 +70,13 @@ struct TrialWorkspace {
   std::vector<std::uint8_t> assigned;
   std::vector<std::uint8_t> received;
   std::vector<std::uint8_t> analysed;
+  //! The first `completed` patients' received, analysed, follow_up and status are drawn:
+  //! patients are completed in entry order as the looks need them.
+  std::size_t completed = 0;
   std::vector<double> follow_up;     //!< min(event, dropout, fixed follow-up) from entry
   std::vector<std::uint8_t> status;  //!< 1 when follow_up ends in an event
-  //! Calendar times of the analysed events (first entries) and their order statistics, for
-  //! event triggers: built by the first event trigger of a trial, then reused by the others.
-  std::vector<double> event_calendar;
-  OrderStatistics event_order;
-  bool event_calendar_ready = false;
+  //! The completed patients' analysed events, when the design has event triggers.
+  EventCalendar event_calendar;
   std::vector<Observation> observations;  //!< one slot per patient; the first `observed` hold the look's data
   std::size_t observed = 0;
   StatisticsWorkspace statistics;
@@ -120,7 +121,7 @@ class TrialSimulator {
   const Design& design() const { return design_; }
 
   // The steps of simulate, public for the micro-benchmarks of the hot path.
-  //! Draws the patients of replicate `replicate` into the workspace.
+  //! Draws every patient of replicate `replicate` into the workspace.
   void generate_patients(std::uint64_t replicate, TrialWorkspace& w) const;
   //! The data of look `look` cut at calendar time `time` (into the first w.observed of
   //! w.observations), and its counts into `outcome`.
@@ -129,14 +130,22 @@ class TrialSimulator {
  private:
   //! Fills received, analysed, follow_up and status from w.entry, w.stratum, w.assigned and
   //! the draws of `source` (the workspace's streams, or a sweep's shared draws).
+  //! Completes patients w.completed..end-1.
   template <class Source>
-  void complete_patients(Source& source, TrialWorkspace& w) const;
+  void complete_patients(Source& source, TrialWorkspace& w, std::size_t end) const;
+  //! Starts replicate `replicate`: streams, entries and arms; no patient completed yet.
+  void start_patients(std::uint64_t replicate, TrialWorkspace& w) const;
+  //! Completes, from the trial's own streams, the next `count` patients (fewer at the end),
+  //! or every patient randomised by calendar time `time`.
+  void complete_next(std::size_t count, TrialWorkspace& w) const;
+  void complete_through(double time, TrialWorkspace& w) const;
+  //! Calendar time of the trial's count-th analysed event (infinite if there are fewer).
+  double event_time(std::size_t count, TrialWorkspace& w) const;
   //! The looks and decisions of the trial whose patients are in `w`.
   void run_looks(TrialWorkspace& w, TrialOutcome& outcome) const;
   double look_time(int look, double previous, TrialWorkspace& w, bool& reached) const;
   double trigger_time(const Trigger& trigger, TrialWorkspace& w) const;
-  OrderStatistics& event_calendar(TrialWorkspace& w) const;
-  double data_end(const TrialWorkspace& w) const;
+  double data_end(TrialWorkspace& w) const;
   //! Number of patients that look `look` can analyse (first n, or everyone).
   int population_size(int look) const;
   struct LookData;
@@ -172,6 +181,7 @@ class TrialSimulator {
   int table_strata_ = 1;        // strata of the event tables: allocation strata when stratified
   bool any_crossover_ = false;  // streams that no patient needs are not drawn
   bool any_exclusion_ = false;
+  bool event_triggers_ = false;        // some look waits for a number of events
   bool observed_information_ = false;  // test.boundary.information: observed
   bool spending_by_events_ = true;     // observed information counts events (else patients)
   double log_null_hazard_ratio_ = 0.0;

@@ -78,6 +78,10 @@ TrialSimulator::TrialSimulator(const Design& design, const BoundaryPlan& plan, s
   const DrawnStreams drawn(design);
   any_crossover_ = drawn.crossover;
   any_exclusion_ = drawn.exclusion;
+  for (const Look& look : design.looks) {
+    for (const Trigger& trigger : look.triggers)
+      event_triggers_ = event_triggers_ || trigger.kind == Trigger::Kind::events;
+  }
   if (design.test.stratified) table_strata_ = static_cast<int>(design.allocation.strata.size());
   efficacy_z_.push_back(plan.efficacy_z);
   for (std::size_t c = 0; c < design.test.compare.size(); ++c) {
@@ -113,8 +117,7 @@ TrialWorkspace TrialSimulator::make_workspace() const {
   w.analysed.resize(n);
   w.follow_up.resize(n);
   w.status.resize(n);
-  w.event_calendar.resize(n);
-  w.event_order.reserve(n);
+  w.event_calendar.reserve(n);
   w.statistics.reserve(n, table_strata_);
   const auto kaplan_meier = [](const StatisticSpec& spec) {
     return spec.kind == Statistic::milestone || spec.kind == Statistic::rmst;
@@ -145,10 +148,11 @@ struct OwnStreams {
   TrialWorkspace& w;
   double crossover(std::size_t) { return w.streams.crossover.uniform(); }
   double exclusion(std::size_t) { return w.streams.exclusion.uniform(); }
-  // Drawn into follow_up, where the event times then replace them.
-  std::span<const double> events() {
-    w.streams.event.exponentials(w.follow_up);
-    return w.follow_up;
+  // Patients begin..end-1's draws, into their follow_up, where the event times then replace
+  // them; indexed by patient.
+  const double* events(std::size_t begin, std::size_t end) {
+    w.streams.event.exponentials(std::span<double>(w.follow_up).subspan(begin, end - begin));
+    return w.follow_up.data();
   }
   double dropout() { return w.streams.dropout.exponential(); }
 };
@@ -159,7 +163,7 @@ struct SharedDraws {
   std::size_t next_dropout = 0;
   double crossover(std::size_t i) const { return draws.crossover[i]; }
   double exclusion(std::size_t i) const { return draws.exclusion[i]; }
-  std::span<const double> events() const { return draws.event; }
+  const double* events(std::size_t, std::size_t) const { return draws.event.data(); }
   double dropout() { return draws.dropout[next_dropout++]; }
 };
 
@@ -185,7 +189,7 @@ void TrialStreams::start(std::uint64_t replicate) {
   }
 }
 
-void TrialSimulator::generate_patients(std::uint64_t replicate, TrialWorkspace& w) const {
+void TrialSimulator::start_patients(std::uint64_t replicate, TrialWorkspace& w) const {
   w.streams.start(replicate);
   if (fixed_entry_.empty()) {
     arrivals_.sample(w.streams.arrival, w.entry);
@@ -193,30 +197,51 @@ void TrialSimulator::generate_patients(std::uint64_t replicate, TrialWorkspace& 
     std::copy(fixed_entry_.begin(), fixed_entry_.end(), w.entry.begin());
   }
   w.allocator.assign(w.streams.stratum, w.streams.allocation, w.stratum, w.assigned);
+  w.completed = 0;
+  w.event_calendar.clear();
+}
+
+void TrialSimulator::generate_patients(std::uint64_t replicate, TrialWorkspace& w) const {
+  start_patients(replicate, w);
+  complete_through(INFINITE_TIME, w);
+}
+
+void TrialSimulator::complete_next(std::size_t count, TrialWorkspace& w) const {
   OwnStreams source{w};
-  complete_patients(source, w);
+  complete_patients(source, w, std::min(w.entry.size(), w.completed + count));
+}
+
+void TrialSimulator::complete_through(double time, TrialWorkspace& w) const {
+  const auto next = w.entry.begin() + static_cast<std::ptrdiff_t>(w.completed);
+  const auto end = static_cast<std::size_t>(std::upper_bound(next, w.entry.end(), time) - w.entry.begin());
+  if (end == w.completed) return;
+  OwnStreams source{w};
+  complete_patients(source, w, end);
 }
 
 template <class Source>
-void TrialSimulator::complete_patients(Source& source, TrialWorkspace& w) const {
-  w.event_calendar_ready = false;
+void TrialSimulator::complete_patients(Source& source, TrialWorkspace& w, std::size_t end) const {
   // Each purpose has its own stream, so each is drawn in a loop of its own; skipping a
   // stream nobody needs leaves every other number in place, and a used stream gives one
-  // draw to every patient.
-  const std::size_t n = w.entry.size();
+  // draw to every patient, in entry order, however the patients are split into calls.
+  const std::size_t begin = w.completed;
+  const std::size_t n = end;
   if (any_crossover_) {
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = begin; i < n; ++i) {
       const int assigned = w.assigned[i];
       w.received[i] =
           static_cast<std::uint8_t>(source.crossover(i) < design_.crossover[assigned] ? 1 - assigned : assigned);
     }
   } else {
-    std::copy(w.assigned.begin(), w.assigned.end(), w.received.begin());
+    std::copy(w.assigned.begin() + static_cast<std::ptrdiff_t>(begin),
+              w.assigned.begin() + static_cast<std::ptrdiff_t>(n),
+              w.received.begin() + static_cast<std::ptrdiff_t>(begin));
   }
   if (any_exclusion_) {
-    for (std::size_t i = 0; i < n; ++i) w.analysed[i] = source.exclusion(i) >= design_.exclusion ? 1 : 0;
+    for (std::size_t i = begin; i < n; ++i) w.analysed[i] = source.exclusion(i) >= design_.exclusion ? 1 : 0;
   } else {
-    std::fill(w.analysed.begin(), w.analysed.end(), std::uint8_t{1});
+    std::fill(w.analysed.begin() + static_cast<std::ptrdiff_t>(begin),
+              w.analysed.begin() + static_cast<std::ptrdiff_t>(n), std::uint8_t{1});
   }
   // The Exp(1) draws (in follow_up itself when drawn from the trial's own stream), then their
   // event times, censored by the end of fixed follow-up and by loss to follow-up, which is a
@@ -225,7 +250,7 @@ void TrialSimulator::complete_patients(Source& source, TrialWorkspace& w) const 
   // constant censoring time, so it draws and tests nothing per patient. The arrays are used
   // through local pointers: byte stores may alias anything, and would otherwise make the
   // loops reload each vector's data pointer.
-  const double* draws = source.events().data();
+  const double* draws = source.events(begin, n);
   double* follow_up = w.follow_up.data();
   std::uint8_t* status = w.status.data();
   const std::uint16_t* stratum = w.stratum.data();
@@ -244,13 +269,13 @@ void TrialSimulator::complete_patients(Source& source, TrialWorkspace& w) const 
       }
     };
     if (constant_hazards_.empty()) {
-      for (std::size_t i = 0; i < n; ++i) store(i, survival_[stratum[i]][received[i]].event_time(draws[i]));
+      for (std::size_t i = begin; i < n; ++i) store(i, survival_[stratum[i]][received[i]].event_time(draws[i]));
       return;
     }
     // Every law exponential: the division event_time makes, two patients to an instruction.
     const double* hazards = constant_hazards_.data();
     const auto hazard_of = [&](std::size_t i) { return hazards[2 * stratum[i] + received[i]]; };
-    std::size_t i = 0;
+    std::size_t i = begin;
     for (; i + 2 <= n; i += 2) {
       const DoublePair pair = {draws[i], draws[i + 1]};
       const DoublePair times = pair / DoublePair{hazard_of(i), hazard_of(i + 1)};
@@ -261,47 +286,31 @@ void TrialSimulator::complete_patients(Source& source, TrialWorkspace& w) const 
   };
   if (!has_dropout_[CONTROL] && !has_dropout_[TREATMENT]) {
     event_times(std::true_type{});
-    return;
+  } else {
+    event_times(std::false_type{});
+    const std::uint8_t* assigned = w.assigned.data();
+    for (std::size_t i = begin; i < n; ++i) {
+      const int arm = assigned[i];
+      const double censor_time =
+          has_dropout_[arm] ? std::min(dropout_[arm].event_time(source.dropout()), fixed) : fixed;
+      censor(i, follow_up[i], censor_time);
+    }
   }
-  event_times(std::false_type{});
-  const std::uint8_t* assigned = w.assigned.data();
-  for (std::size_t i = 0; i < n; ++i) {
-    const int arm = assigned[i];
-    const double censor_time = has_dropout_[arm] ? std::min(dropout_[arm].event_time(source.dropout()), fixed) : fixed;
-    censor(i, follow_up[i], censor_time);
+  w.completed = end;
+  if (event_triggers_) {
+    w.event_calendar.add(begin, end, w.entry.data(), w.follow_up.data(), w.status.data(), w.analysed.data());
   }
 }
 
-double TrialSimulator::data_end(const TrialWorkspace& w) const {
+double TrialSimulator::data_end(TrialWorkspace& w) const {
   // Every patient randomised and every finite follow-up over: nothing more can be observed.
+  complete_through(INFINITE_TIME, w);
   double end = w.entry.back();
   for (std::size_t i = 0; i < w.entry.size(); ++i) {
     const double t = w.entry[i] + w.follow_up[i];
     if (std::isfinite(t)) end = std::max(end, t);
   }
   return end;
-}
-
-OrderStatistics& TrialSimulator::event_calendar(TrialWorkspace& w) const {
-  if (w.event_calendar_ready) return w.event_order;
-  // Written without a branch on the status, which is a coin toss per patient. The latest
-  // event time is found afterwards, four running maxima at a time: one maximum carried from
-  // patient to patient here would make each wait for the one before.
-  const std::size_t n = w.entry.size();
-  const double* entry = w.entry.data();
-  const double* follow_up = w.follow_up.data();
-  const std::uint8_t* status = w.status.data();
-  const std::uint8_t* analysed = w.analysed.data();
-  double* calendar = w.event_calendar.data();
-  std::size_t events = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    calendar[events] = entry[i] + follow_up[i];
-    events += status[i] & analysed[i];
-  }
-  const std::span<const double> times(calendar, events);
-  w.event_order.reset(times, sorting_detail::largest(times, [](double t) { return t; }));
-  w.event_calendar_ready = true;
-  return w.event_order;
 }
 
 double TrialSimulator::trigger_time(const Trigger& trigger, TrialWorkspace& w) const {
@@ -312,12 +321,34 @@ double TrialSimulator::trigger_time(const Trigger& trigger, TrialWorkspace& w) c
     case Trigger::Kind::enrolled: return w.entry[count - 1];
     case Trigger::Kind::completed_follow_up: return w.entry[count - 1] + fixed;
     case Trigger::Kind::all_completed: return w.entry.back() + fixed;
-    case Trigger::Kind::events: {
-      OrderStatistics& calendar = event_calendar(w);
-      return calendar.size() < count ? INFINITE_TIME : calendar.smallest(count);
-    }
+    case Trigger::Kind::events: return event_time(count, w);
   }
   return INFINITE_TIME;
+}
+
+namespace {
+
+// Fewest patients completed at a time while an event trigger looks for its event.
+constexpr std::size_t PATIENTS_PER_STEP = 8;
+
+}  // namespace
+
+double TrialSimulator::event_time(std::size_t count, TrialWorkspace& w) const {
+  // The patients are completed a few at a time until `count` events are settled (see
+  // EventCalendar): the patients after them are drawn only if a later step needs them. Their
+  // draws come after these in every stream, so the numbers drawn are the same either way.
+  const std::size_t n = w.entry.size();
+  EventCalendar& calendar = w.event_calendar;
+  while (true) {
+    const std::size_t settled = calendar.settle(w.completed == n ? INFINITE_TIME : w.entry[w.completed]);
+    if (settled >= count) return calendar.smallest_settled(count);
+    if (w.completed == n) return INFINITE_TIME;  // fewer events than `count` ever happen
+    // Each patient adds at most one event, so at least as many patients as events are missing
+    // are needed; once enough events are drawn, about one more settles per patient completed
+    // (an estimate, halved against drawing patients after the event sought).
+    const std::size_t missing = calendar.size() < count ? count - calendar.size() : (count - settled + 1) / 2;
+    complete_next(std::max(PATIENTS_PER_STEP, missing), w);
+  }
 }
 
 double TrialSimulator::look_time(int look, double previous, TrialWorkspace& w, bool& reached) const {
@@ -533,7 +564,7 @@ std::int8_t TrialSimulator::decide(int look, double z, double critical, const Lo
 }
 
 void TrialSimulator::simulate(std::uint64_t replicate, TrialWorkspace& w, TrialOutcome& outcome) const {
-  generate_patients(replicate, w);
+  start_patients(replicate, w);  // the looks complete the patients they need
   run_looks(w, outcome);
 }
 
@@ -546,8 +577,10 @@ void TrialSimulator::simulate(const PatientDraws& draws, TrialWorkspace& w, Tria
   }
   std::copy_n(draws.stratum.begin(), n, w.stratum.begin());
   std::copy_n(draws.assigned.begin(), n, w.assigned.begin());
+  w.completed = 0;
+  w.event_calendar.clear();
   SharedDraws source{draws};
-  complete_patients(source, w);
+  complete_patients(source, w, n);
   run_looks(w, outcome);
 }
 
@@ -574,6 +607,7 @@ void TrialSimulator::run_looks(TrialWorkspace& w, TrialOutcome& outcome) const {
     bool reached = true;
     previous = look_time(look, previous, w, reached);
     o.trigger_reached = reached;
+    complete_through(previous, w);  // the cut's patients, every one randomised by then
     cut(look, previous, w, o);
     analyse(w, primary, planned, o, look);
     for (std::size_t c = 0; c < compared; ++c) running[c] = running[c] && o.compared_decision[c] == CONTINUE;
@@ -589,6 +623,7 @@ PatientRecords TrialSimulator::patients(std::uint64_t replicate) const {
   TrialWorkspace w = make_workspace();
   TrialOutcome outcome;
   simulate(replicate, w, outcome);
+  complete_through(INFINITE_TIME, w);  // those that no look needed too
   PatientRecords records;
   records.entry = w.entry;
   records.arm = w.assigned;
