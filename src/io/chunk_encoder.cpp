@@ -17,9 +17,12 @@ constexpr std::size_t WORDS_PER_FOLD = 360;
 
 // zlib's levels: 1 compresses (with Z_RLE the level only tells compressing from storing), 0 stores.
 constexpr int COMPRESS = 1, STORE = 0;
-// Planes of bytes whose single-byte entropy is at least this are stored: compressing them
-// would save under 2%.
-constexpr double INCOMPRESSIBLE_BITS_PER_BYTE = 7.85;
+// Planes of bytes whose single-byte (Shannon) entropy is at least this many bits are stored:
+// Huffman coding, which is all that deflate's run-length matches add to on such planes,
+// could save at most an eighth of them, and would spend more time than anything else in
+// writing them. These are the low bytes of estimates whose rows mix in a few NaNs of looks
+// not performed; a plane with more NaNs, or with a narrower spread of values, is compressed.
+constexpr double INCOMPRESSIBLE_BITS_PER_BYTE = 7.0;
 // Bytes of a plane sampled for its entropy: a quarter (the estimate needs hundreds, not all),
 // taken as runs of consecutive bytes. Every k-th byte would see one column of a row of k
 // values only (every other look's NaN of a two-look column would never be sampled); a run
@@ -30,11 +33,21 @@ std::uint32_t fold(std::uint32_t sum) {
   return (sum & 0xffffU) + (sum >> 16);
 }
 
-// Whether deflate can shorten `bytes` by more than a trifle, judged from a sample of them
-// (a plane of a chunk has thousands) by their collision entropy
-// -log2(sum p^2), estimated without bias in sum p^2 (the chance that two sampled bytes
-// agree). It never exceeds the Shannon entropy that Huffman coding can reach, so a plane
-// judged incompressible is; and it takes one logarithm where Shannon's takes one per value.
+// c log2 c for the counts of a sample, from a table for the counts most samples have.
+double count_times_log2(std::uint64_t count) {
+  constexpr std::size_t TABLE_SIZE = 4096;
+  static const std::array<double, TABLE_SIZE> table = [] {
+    std::array<double, TABLE_SIZE> t{};
+    for (std::size_t c = 1; c < TABLE_SIZE; ++c) t[c] = static_cast<double>(c) * std::log2(static_cast<double>(c));
+    return t;
+  }();
+  if (count < TABLE_SIZE) return table[count];
+  return static_cast<double>(count) * std::log2(static_cast<double>(count));
+}
+
+// Whether deflate can shorten `bytes` by enough to be worth its time, judged from a sample
+// of them (a plane of a chunk has thousands) by their entropy
+// log2 N - (1/N) sum c log2 c over the sample's counts c of each byte value.
 bool worth_compressing(std::span<const std::uint8_t> bytes) {
   std::array<std::uint32_t, 256> counts{};
   std::uint64_t sampled = 0;
@@ -44,13 +57,10 @@ bool worth_compressing(std::span<const std::uint8_t> bytes) {
     sampled += end - run;
   }
   if (sampled < 2) return true;
-  std::uint64_t agreeing_pairs = 0;
-  for (const std::uint64_t count : counts) {
-    if (count > 1) agreeing_pairs += count * (count - 1);
-  }
-  if (agreeing_pairs == 0) return false;  // no two alike: as random as the sample can show
-  const double collision = static_cast<double>(agreeing_pairs) / static_cast<double>(sampled * (sampled - 1));
-  return -std::log2(collision) < INCOMPRESSIBLE_BITS_PER_BYTE;
+  double sum = 0.0;
+  for (const std::uint32_t count : counts) sum += count_times_log2(count);
+  const double entropy = std::log2(static_cast<double>(sampled)) - sum / static_cast<double>(sampled);
+  return entropy < INCOMPRESSIBLE_BITS_PER_BYTE;
 }
 
 }  // namespace
