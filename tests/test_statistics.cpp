@@ -481,6 +481,32 @@ TEST(EventTables, ObservationsAfterTheLastEventStillCount) {
   EXPECT_EQ(tables[1].patients[CONTROL] + tables[1].patients[TREATMENT], 60);
 }
 
+// The table of known totals (the cut counts them as it makes the observations) against the
+// definition, with the totals and the last event time counted here one by one.
+TEST(EventTables, KnownTotalsGiveTheSameTable) {
+  StatisticsWorkspace workspace;
+  std::uint32_t seed = 40;
+  for (int size : {0, 1, 31, 33, 360}) {
+    for (bool integer_times : {false, true}) {
+      SCOPED_TRACE("size " + std::to_string(size) + (integer_times ? ", tied times" : ""));
+      const std::vector<Observation> observations = random_observations(size, 1, integer_times, seed++);
+      EventTotals totals;
+      double last_event = 0.0;
+      for (const Observation& o : observations) {
+        ++totals.patients;
+        totals.treatment_patients += o.arm;
+        totals.events += o.event;
+        totals.treatment_events += o.arm * o.event;
+        if (o.event == 1) last_event = std::max(last_event, o.time);
+      }
+      const auto tables = build_event_table(observations, totals, last_event, workspace);
+      ASSERT_EQ(tables.size(), 1u);
+      expect_same_rows(tables[0].rows, brute_force_rows(observations, 0));
+      expect_same_totals(tables[0], observations, 0);
+    }
+  }
+}
+
 TEST(EventTables, SingleTableIgnoresStratum) {
   const std::vector<Observation> observations = random_observations(300, 4, true, 99);
   StatisticsWorkspace workspace;

@@ -71,6 +71,11 @@ struct StatisticsWorkspace {
 //! (`strata` tables; a single table when strata == 1). Returns the tables.
 std::span<const EventTable> build_event_tables(std::span<const Observation> observations, int strata,
                                                StatisticsWorkspace& workspace);
+//! The one table of unstratified observations whose totals and latest event time (0 without
+//! events) are known: a caller that made the observations may have counted them as it went,
+//! which saves the pass that build_event_tables makes to count them.
+std::span<const EventTable> build_event_table(std::span<const Observation> observations, const EventTotals& totals,
+                                              double last_event, StatisticsWorkspace& workspace);
 
 struct LogrankResult {
   double observed_minus_expected = 0.0;  //!< O - E in the treatment arm

@@ -79,6 +79,8 @@ struct TrialWorkspace {
   EventCalendar event_calendar;
   std::vector<Observation> observations;  //!< one slot per patient; the first `observed` hold the look's data
   std::size_t observed = 0;
+  EventTotals observed_totals;     //!< of the look's observations, counted by the cut
+  double observed_last_event = 0;  //!< their latest event time (0 without events)
   StatisticsWorkspace statistics;
   StatisticsWorkspace unstratified_statistics;  //!< the Kaplan-Meier statistics' table when stratified
   Allocator allocator;

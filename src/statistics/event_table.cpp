@@ -152,8 +152,11 @@ void StatisticsWorkspace::reserve(std::size_t observations, int strata) {
   }
 }
 
-std::span<const EventTable> build_event_tables(std::span<const Observation> observations, int strata,
-                                               StatisticsWorkspace& workspace) {
+namespace {
+
+// Empties the workspace's first `strata` tables and readies its slots for the observations.
+std::span<EventTable> start_tables(std::span<const Observation> observations, int strata,
+                                   StatisticsWorkspace& workspace) {
   assert(strata >= 1);
   const auto table_count = static_cast<std::size_t>(strata);
   if (workspace.tables.size() < table_count) {
@@ -166,24 +169,27 @@ std::span<const EventTable> build_event_tables(std::span<const Observation> obse
   // The sort writes into the workspace, so the input must live elsewhere.
   assert(observations.empty() || observations.data() != workspace.sorted.data());
   assert(observations.empty() || observations.data() != workspace.kept.data());
-
   grow_observation_slots(workspace, observations.size());
-  workspace.totals.assign(table_count, EventTotals{});
-  const double last_event = strata == 1 ? count_totals<false>(observations, workspace.totals)
-                                        : count_totals<true>(observations, workspace.totals);
+  return tables;
+}
+
+// Fills the tables from the observations, given workspace.totals and the last event time.
+std::span<const EventTable> fill_tables(std::span<const Observation> observations, double last_event,
+                                        std::span<EventTable> tables, StatisticsWorkspace& workspace) {
   const std::size_t kept = keep_until(observations, last_event, workspace.kept);
   // The unstratified table takes everyone, whatever their stratum. The kept observations'
   // latest time is the last event's.
-  sort_observations(std::span<const Observation>(workspace.kept.data(), kept), last_event, strata, workspace);
+  sort_observations(std::span<const Observation>(workspace.kept.data(), kept), last_event,
+                    static_cast<int>(tables.size()), workspace);
   workspace.sorted_count = kept;
   const std::span<const Observation> sorted(workspace.sorted.data(), kept);
-  if (strata == 1) {
+  if (tables.size() == 1) {
     fill_table(sorted, workspace.totals[0], tables[0]);
     return tables;
   }
   // One contiguous run per stratum (possibly empty: a stratum whose patients all come after the last event).
   std::size_t begin = 0;
-  for (std::size_t stratum = 0; stratum < table_count; ++stratum) {
+  for (std::size_t stratum = 0; stratum < tables.size(); ++stratum) {
     std::size_t end = begin;
     while (end < sorted.size() && sorted[end].stratum == stratum) {
       ++end;
@@ -193,6 +199,24 @@ std::span<const EventTable> build_event_tables(std::span<const Observation> obse
   }
   assert(begin == sorted.size());
   return tables;
+}
+
+}  // namespace
+
+std::span<const EventTable> build_event_tables(std::span<const Observation> observations, int strata,
+                                               StatisticsWorkspace& workspace) {
+  const std::span<EventTable> tables = start_tables(observations, strata, workspace);
+  workspace.totals.assign(tables.size(), EventTotals{});
+  const double last_event = strata == 1 ? count_totals<false>(observations, workspace.totals)
+                                        : count_totals<true>(observations, workspace.totals);
+  return fill_tables(observations, last_event, tables, workspace);
+}
+
+std::span<const EventTable> build_event_table(std::span<const Observation> observations, const EventTotals& totals,
+                                              double last_event, StatisticsWorkspace& workspace) {
+  const std::span<EventTable> tables = start_tables(observations, 1, workspace);
+  workspace.totals.assign(1, totals);
+  return fill_tables(observations, last_event, tables, workspace);
 }
 
 }  // namespace trialsim

@@ -392,9 +392,12 @@ void TrialSimulator::cut(int look, double time, TrialWorkspace& w, LookOutcome& 
   const std::uint16_t* stratum = w.stratum.data();
   const bool stratified = table_strata_ > 1;
   const std::uint8_t* arm = design_.as_treated ? w.received.data() : w.assigned.data();
+  // The table's totals and latest event time are counted here too, while the data are at hand.
   std::size_t analysed = 0;
   std::int32_t events = 0;
   std::int32_t treatment_events = 0;
+  std::int32_t treatment_patients = 0;
+  double last_event = 0.0;
   for (std::size_t p = 0; p < enrolled; ++p) {
     const Censored seen = observe(entry[p], follow_up[p], status[p], time);
     Observation& o = observations[analysed];
@@ -402,11 +405,16 @@ void TrialSimulator::cut(int look, double time, TrialWorkspace& w, LookOutcome& 
     o.stratum = stratified ? stratum[p] : 0;
     o.event = seen.event;
     o.time = seen.time;
-    events += seen.event & kept[p];
-    treatment_events += seen.event & arm[p] & kept[p];
+    const std::uint8_t counted = seen.event & kept[p];
+    events += counted;
+    treatment_events += counted & arm[p];
+    treatment_patients += arm[p] & kept[p];
+    last_event = std::max(last_event, seen.time * counted);  // times are finite
     analysed += kept[p];
   }
   w.observed = analysed;
+  w.observed_totals = {static_cast<std::int32_t>(analysed), treatment_patients, events, treatment_events};
+  w.observed_last_event = last_event;
   outcome.events[CONTROL] = events - treatment_events;
   outcome.events[TREATMENT] = treatment_events;
   outcome.enrolled = static_cast<std::int32_t>(enrolled);
@@ -499,7 +507,9 @@ double TrialSimulator::efficacy_critical(int look, TrialWorkspace& w, const Look
 void TrialSimulator::analyse(TrialWorkspace& w, bool primary, bool planned, LookOutcome& outcome, int look) const {
   LookData data;
   data.observations = std::span<const Observation>(w.observations.data(), w.observed);
-  data.tables = build_event_tables(data.observations, table_strata_, w.statistics);
+  data.tables = table_strata_ == 1
+                    ? build_event_table(data.observations, w.observed_totals, w.observed_last_event, w.statistics)
+                    : build_event_tables(data.observations, table_strata_, w.statistics);
   data.cox = cox_fit(data.tables, design_.test.ties);
   // A flat partial likelihood (no event with both arms at risk: no events, one arm empty)
   // has no estimate: NaN, rather than the HR of 1 that its starting point log_hr = 0 would give.
