@@ -182,23 +182,29 @@ class PairedSums {
   PairedSums& operator=(const PairedSums&) = delete;
 
   void add_single_events(const EventRow& first, const EventRow& second, double relative_hazard) {
-    const DoublePair at_risk_control = {static_cast<double>(first.at_risk[CONTROL]),
-                                        static_cast<double>(second.at_risk[CONTROL])};
-    const DoublePair at_risk_treatment = {static_cast<double>(first.at_risk[TREATMENT]),
-                                          static_cast<double>(second.at_risk[TREATMENT])};
-    const DoublePair treatment_weight = at_risk_treatment * relative_hazard;
-    const DoublePair denominator = at_risk_control + treatment_weight;
-    const DoublePair share = treatment_weight / denominator;
-    product_ *= denominator;
+    const Terms terms = single_event_terms(first, second, relative_hazard);
+    product_ *= terms.denominator;
     if (any_out_of_range(product_)) {
       renormalise_out_of_range();
     }
-    share_sum_ += share;
-    const DoublePair variance = share * (1.0 - share);
-    information_ += variance;
-    if constexpr (SLOPE) {
-      information_slope_ += variance * (1.0 - 2.0 * share);
+    add(terms);
+  }
+
+  // Rows `rows[0..3]`, one event each: the products of two denominators per lane
+  // are multiplied in at once, so the range of the running product is checked
+  // once for four rows (a product in [SMALL, LARGE] times two denominators
+  // stays finite and normal while each is within 2^+-260, i.e. |beta| < 180,
+  // far beyond any finite maximum; beyond it the evaluation reports a
+  // non-finite likelihood, which the fit treats as a decrease).
+  void add_single_events(const EventRow* rows, double relative_hazard) {
+    const Terms first = single_event_terms(rows[0], rows[1], relative_hazard);
+    const Terms second = single_event_terms(rows[2], rows[3], relative_hazard);
+    product_ *= first.denominator * second.denominator;
+    if (any_out_of_range(product_)) {
+      renormalise_out_of_range();
     }
+    add(first);
+    add(second);
   }
 
   // Hands the lanes back to the scalar sums (for a row with tied events), and back.
@@ -232,6 +238,37 @@ class PairedSums {
     load();
   }
 
+  struct Terms {
+    DoublePair denominator;
+    DoublePair share;
+  };
+  static Terms single_event_terms(const EventRow& first, const EventRow& second, double relative_hazard) {
+#ifdef __SSE2__
+    // Each row's two counts in one load and one conversion, then regrouped by arm.
+    static_assert(CONTROL == 0 && TREATMENT == 1);
+    const __m128d first_counts = _mm_cvtepi32_pd(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(first.at_risk)));
+    const __m128d second_counts = _mm_cvtepi32_pd(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(second.at_risk)));
+    const DoublePair at_risk_control = _mm_unpacklo_pd(first_counts, second_counts);
+    const DoublePair at_risk_treatment = _mm_unpackhi_pd(first_counts, second_counts);
+#else
+    const DoublePair at_risk_control = {static_cast<double>(first.at_risk[CONTROL]),
+                                        static_cast<double>(second.at_risk[CONTROL])};
+    const DoublePair at_risk_treatment = {static_cast<double>(first.at_risk[TREATMENT]),
+                                          static_cast<double>(second.at_risk[TREATMENT])};
+#endif
+    const DoublePair treatment_weight = at_risk_treatment * relative_hazard;
+    const DoublePair denominator = at_risk_control + treatment_weight;
+    return {denominator, treatment_weight / denominator};
+  }
+  void add(const Terms& terms) {
+    share_sum_ += terms.share;
+    const DoublePair variance = terms.share * (1.0 - terms.share);
+    information_ += variance;
+    if constexpr (SLOPE) {
+      information_slope_ += variance * (1.0 - 2.0 * terms.share);
+    }
+  }
+
   Sums& even_;
   Sums& odd_;
   DoublePair product_;
@@ -261,8 +298,12 @@ PartialLikelihood evaluate(std::span<const EventTable> tables, double beta) {
     std::size_t i = 0;
     if (table.single_events) {  // the common case, without a test per row
       PairedSums<SLOPE> paired(even, odd);
-      for (; i + 1 < rows; i += 2) {
+      for (; i + 3 < rows; i += 4) {
+        paired.add_single_events(&table.rows[i], relative_hazard);
+      }
+      if (i + 1 < rows) {
         paired.add_single_events(table.rows[i], table.rows[i + 1], relative_hazard);
+        i += 2;
       }
     } else {
       PairedSums<SLOPE> paired(even, odd);
