@@ -2,9 +2,10 @@
 //! \file statistics.hpp
 //! Two-arm survival statistics computed from one event table: log-rank
 //! (hypergeometric variance, exact for ties), unadjusted Cox model (Breslow or
-//! Efron ties, Newton-Raphson with step halving), and the Kaplan-Meier milestone
-//! difference with Greenwood variance. Sign convention throughout: z > 0 means
-//! the treatment arm (arm 1) does better, i.e. HR < 1.
+//! Efron ties, Halley's method on a logit transform of the score with step
+//! halving), and the Kaplan-Meier milestone difference with Greenwood variance.
+//! Sign convention throughout: z > 0 means the treatment arm (arm 1) does
+//! better, i.e. HR < 1.
 //! Nothing here allocates once the workspace vectors have reached their capacity.
 
 #include <array>

@@ -1,10 +1,12 @@
 // Cox proportional hazards model with one binary covariate (x = 1 for the
-// treatment arm), fitted by maximising the partial likelihood (Cox 1972) with
-// Newton-Raphson from beta = 0 and step halving, as R's coxph does (Therneau &
-// Grambsch 2000, "Modeling Survival Data", ch. 3). Ties follow Breslow (1974)
-// or Efron (1977) in the form given by Therneau & Grambsch ch. 3; the
-// stratified model sums the log partial likelihoods of the strata
-// (Kalbfleisch & Prentice 2002, ch. 4).
+// treatment arm), fitted by maximising the partial likelihood (Cox 1972) from
+// beta = 0 with step halving, as R's coxph does (Therneau & Grambsch 2000,
+// "Modeling Survival Data", ch. 3), but by Halley's method on a logit
+// transform of the score rather than Newton-Raphson on the score itself
+// (LogitHalley below: fewer evaluations, the same maximum and tolerances).
+// Ties follow Breslow (1974) or Efron (1977) in the form given by Therneau &
+// Grambsch ch. 3; the stratified model sums the log partial likelihoods of the
+// strata (Kalbfleisch & Prentice 2002, ch. 4).
 //
 // With x binary, the risk-set sums at one event time reduce to counts:
 //   S0(beta) = n0 + n1 r,  S1 = S2 = n1 r,  r = exp(beta),
@@ -158,8 +160,10 @@ void add_event_time(const EventTime& time, double relative_hazard, Sums& sums) {
 
 // The sums of even and odd rows, one per lane, for rows with a single event
 // (with continuous times, nearly all): each lane performs the operations of
-// add_whole_risk_set with events = 1, in the same order, so the sums are
-// bit-identical to the scalar ones; the two divisions go in one instruction.
+// add_whole_risk_set with events = 1 (the two divisions in one instruction),
+// except that in runs of four rows each lane multiplies its two denominators
+// together before the running product, which differs from the scalar sum by
+// rounding only.
 // Whether either lane is out of LogSum's range: on x86-64 two comparisons and one
 // movmskpd, rather than moving each lane out.
 inline bool any_out_of_range(DoublePair product) {
@@ -472,7 +476,7 @@ double logit_curvature(const PartialLikelihood& at, const LogitScore& h) {
 // likelihood either way.
 class LogitHalley {
  public:
-  LogitHalley(const PartialLikelihood& at_zero)
+  explicit LogitHalley(const PartialLikelihood& at_zero)
       : last_(logit_score(at_zero)), curvature_(last_.defined ? logit_curvature(at_zero, last_) : 0.0) {}
 
   // The step from `current` at `beta` (the first call: at_zero at 0).
@@ -504,12 +508,11 @@ class LogitHalley {
 // next full step would change beta by less than BETA_TOLERANCE relative: that
 // step is the estimate of the remaining distance to the maximum, so it is
 // taken without evaluating the likelihood there once more (beta's error is then
-// of the order of the square of the step or less; the information and log-likelihood
-// are those one step before, which differ from the ones at beta by a relative
+// of the order of the cube of the step, or its square after a Newton step; the
+// information and log-likelihood are those one step before, which differ from the ones at beta by a relative
 // amount of the order of the step and of its square). Also converged when a
 // step changes the log-likelihood by less than LOG_LIKELIHOOD_TOLERANCE.
-void newton_raphson(std::span<const EventTable> tables, Ties ties, const PartialLikelihood& at_zero,
-                    CoxResult& result) {
+void maximise(std::span<const EventTable> tables, Ties ties, const PartialLikelihood& at_zero, CoxResult& result) {
   double beta = 0.0;
   PartialLikelihood current = at_zero;
   LogitHalley halley(at_zero);
@@ -561,7 +564,7 @@ CoxResult cox_fit(std::span<const EventTable> tables, Ties ties) {
 
   const Estimate estimate = classify(tables);
   switch (estimate) {
-    case Estimate::finite: newton_raphson(tables, ties, at_zero, result); break;
+    case Estimate::finite: maximise(tables, ties, at_zero, result); break;
     case Estimate::plus_infinity:
     case Estimate::minus_infinity: {
       const bool plus = estimate == Estimate::plus_infinity;
