@@ -7,8 +7,7 @@
 //! decreases with the time, so after the distribution only items sharing a bucket
 //! can be out of order and the insertion pass is close to linear: two passes over
 //! the data instead of the n log n compares of std::sort, whose branches a random
-//! order defeats. Used for the observations of each look; the same buckets find
-//! the events that event-driven looks wait for (OrderStatistics).
+//! order defeats. Used for the observations of each look.
 
 #include <algorithm>
 #include <cassert>
@@ -202,59 +201,5 @@ void distribution_sort(std::span<const T> items, std::size_t groups, TimeOf time
   const double latest = items.size() < sorting_detail::SMALL_INPUT ? 0.0 : sorting_detail::largest(items, time_of);
   distribution_sort(items, latest, groups, time_of, group_of, std::span<T>(sorted), buckets);
 }
-
-//! The k-th smallest of a set of non-negative times, for several k, without sorting
-//! them: the times are distributed into equal-width buckets (as distribution_sort
-//! does, but without its insertion pass), and each query then selects among the few
-//! times of the one bucket that holds its rank.
-class OrderStatistics {
- public:
-  //! Distributes `times`, whose largest element is `latest` (allocating nothing once the
-  //! scratch space has grown).
-  void reset(std::span<const double> times, double latest) {
-    const std::size_t size = times.size();
-    buckets_ = size;
-    bucketed_.resize(size);
-    const double scale = static_cast<double>(buckets_) / latest;
-    if (!(latest > 0.0 && std::isfinite(latest) && std::isfinite(scale))) {  // all zero, or not finite
-      std::copy(times.begin(), times.end(), bucketed_.begin());
-      ends_.assign({0, static_cast<std::uint32_t>(size)});
-      return;
-    }
-    // Counts, their running sums (the end of each bucket), then each time written just
-    // below its bucket's end, which leaves ends_[b] at the start of bucket b.
-    ends_.assign(buckets_ + 1, 0);
-    const auto bucket_of = [&](double t) { return sorting_detail::bucket_index(t, scale, buckets_ - 1); };
-    sorting_detail::visit_halves_in_turn(times, [&](double t) { ++ends_[bucket_of(t)]; });
-    sorting_detail::prefix_sums(ends_);
-    sorting_detail::visit_halves_in_turn(times, [&](double t) { bucketed_[--ends_[bucket_of(t)]] = t; });
-  }
-
-  //! Grows the scratch space to what `size` times need, so that reset allocates nothing.
-  void reserve(std::size_t size) {
-    bucketed_.reserve(size);
-    ends_.reserve(std::max<std::size_t>(size + 1, 2));
-  }
-
-  std::size_t size() const { return bucketed_.size(); }
-
-  //! The k-th smallest time, k = 1..size().
-  double smallest(std::size_t k) {
-    assert(k >= 1 && k <= size());
-    // Bucket b holds ranks ends_[b] + 1 .. ends_[b + 1].
-    const auto after = std::upper_bound(ends_.begin(), ends_.end(), static_cast<std::uint32_t>(k - 1));
-    const auto bucket = static_cast<std::size_t>(after - ends_.begin()) - 1;
-    const auto first = bucketed_.begin() + static_cast<std::ptrdiff_t>(ends_[bucket]);
-    const auto last = bucketed_.begin() + static_cast<std::ptrdiff_t>(ends_[bucket + 1]);
-    const auto nth = first + static_cast<std::ptrdiff_t>(k - 1 - ends_[bucket]);
-    std::nth_element(first, nth, last);
-    return *nth;
-  }
-
- private:
-  std::size_t buckets_ = 0;
-  std::vector<double> bucketed_;     // the times, bucket by bucket
-  std::vector<std::uint32_t> ends_;  // after reset: the first slot of each bucket, then the size
-};
 
 }  // namespace trialsim

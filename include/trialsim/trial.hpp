@@ -20,7 +20,6 @@
 #include "trialsim/monitoring.hpp"
 #include "trialsim/outcome.hpp"
 #include "trialsim/random.hpp"
-#include "trialsim/sorting.hpp"
 #include "trialsim/statistics.hpp"
 
 namespace trialsim {
@@ -130,9 +129,9 @@ class TrialSimulator {
   void cut(int look, double time, TrialWorkspace& w, LookOutcome& outcome) const;
 
  private:
-  //! Fills received, analysed, follow_up and status from w.entry, w.stratum, w.assigned and
-  //! the draws of `source` (the workspace's streams, or a sweep's shared draws).
-  //! Completes patients w.completed..end-1.
+  //! Completes patients w.completed..end-1: fills their received, analysed, follow_up and
+  //! status from w.entry, w.stratum, w.assigned and the draws of `source` (the workspace's
+  //! streams, or a sweep's shared draws), and adds their events to the event calendar.
   template <class Source>
   void complete_patients(Source& source, TrialWorkspace& w, std::size_t end) const;
   //! Starts replicate `replicate`: streams, entries and arms; no patient completed yet.

@@ -5,7 +5,6 @@
 #include <type_traits>
 
 #include "trialsim/double_pair.hpp"
-#include "trialsim/sorting.hpp"
 #include "trialsim/trial.hpp"
 
 namespace trialsim {
